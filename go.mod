@@ -1,0 +1,3 @@
+module github.com/procedo/procedo
+
+go 1.26
