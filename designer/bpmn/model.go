@@ -53,7 +53,7 @@ type Import struct {
 // Extension is <extension> (§8.3.3): declares an extension definition.
 type Extension struct {
 	Base
-	Definition     string `bpmn:"definition,attr"`
+	Definition     string `bpmn:"definition,attr,ref"`
 	MustUnderstand *bool  `bpmn:"mustUnderstand,attr"`
 }
 

@@ -539,7 +539,7 @@ func (p *parser) child(t xml.StartElement, v reflect.Value, ti *typeInfo, parent
 			c.Foreign = append(c.Foreign, n)
 			return nil
 		case isKnownName(space, t.Name.Local):
-			p.report(pos, CodeMisplaced, "element <%s> is not allowed in <%s>", rawName(t.Name), rawName(parent.Name))
+			p.report(pos, CodeMisplaced, "element <%s> is not allowed in <%s>%s", rawName(t.Name), rawName(parent.Name), allowedIn(space, t.Name.Local))
 		default:
 			p.report(pos, CodeUnknown, "unknown element <%s> in <%s>: %s has no element %q", rawName(t.Name), rawName(parent.Name), space, t.Name.Local)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"iter"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -23,7 +24,7 @@ var unmodelled = map[string]bool{
 
 var (
 	knownOnce  sync.Once
-	knownNames map[nameKey]bool
+	knownNames map[nameKey][]string // element name → kinds of the parents that allow it
 )
 
 // isKnownName reports whether an element name exists in the modelled
@@ -31,17 +32,40 @@ var (
 func isKnownName(space, local string) bool {
 	knownOnce.Do(func() {
 		initRegistry()
-		knownNames = map[nameKey]bool{}
+		knownNames = map[nameKey][]string{}
 		for _, r := range registered {
-			knownNames[nameKey{r.space, r.local}] = true
+			k := nameKey{r.space, r.local}
+			if knownNames[k] == nil {
+				knownNames[k] = []string{}
+			}
 			ti := getTypeInfo(reflect.TypeOf(r.proto).Elem())
 			for k := range ti.childMap {
-				knownNames[k] = true
+				if !slices.Contains(knownNames[k], r.local) {
+					knownNames[k] = append(knownNames[k], r.local)
+				}
 			}
 		}
-		knownNames[nameKey{ModelNS, "formalExpression"}] = true
+		for _, parents := range knownNames {
+			slices.Sort(parents)
+		}
 	})
-	return knownNames[nameKey{space, local}]
+	_, ok := knownNames[nameKey{space, local}]
+	return ok
+}
+
+// allowedIn names the elements that may contain an element, for messages.
+func allowedIn(space, local string) string {
+	if !isKnownName(space, local) {
+		return ""
+	}
+	parents := knownNames[nameKey{space, local}]
+	if len(parents) == 0 {
+		return ""
+	}
+	if len(parents) > 4 {
+		parents = append(parents[:4:4], "...")
+	}
+	return " (it belongs in <" + strings.Join(parents, ">, <") + ">)"
 }
 
 // Walk calls visit for root and every typed element below it, in document
