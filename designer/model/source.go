@@ -1,0 +1,168 @@
+package model
+
+import (
+	"bytes"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/procedo/procedo/designer/bpmn"
+)
+
+// Source is the text of a BPMN document, kept so that a diagnostic about an
+// attribute value or an expression can point at the exact line and column
+// rather than at the start of its element.
+type Source struct {
+	Name string // file name as given to the parser
+	Data []byte
+
+	lines []int // byte offset of the start of each line
+}
+
+// NewSource indexes the lines of data.
+func NewSource(name string, data []byte) *Source {
+	s := &Source{Name: name, Data: data, lines: make([]int, 1, 64)}
+	for i, b := range data {
+		if b == '\n' {
+			s.lines = append(s.lines, i+1)
+		}
+	}
+	return s
+}
+
+// Offset converts a position (1-based line, 1-based byte column) into a
+// byte offset, or -1 when it lies outside the document.
+func (s *Source) Offset(p bpmn.Pos) int {
+	if s == nil || p.Line < 1 || p.Line > len(s.lines) {
+		return -1
+	}
+	off := s.lines[p.Line-1] + p.Col - 1
+	if off < 0 || off > len(s.Data) {
+		return -1
+	}
+	return off
+}
+
+// Pos converts a byte offset into a position.
+func (s *Source) Pos(off int) bpmn.Pos {
+	if s == nil || off < 0 || off > len(s.Data) {
+		return bpmn.Pos{}
+	}
+	i := sort.Search(len(s.lines), func(i int) bool { return s.lines[i] > off }) - 1
+	return bpmn.Pos{Line: i + 1, Col: off - s.lines[i] + 1}
+}
+
+// startTag returns the byte range [from, to) of the start tag that begins
+// at p (to is the offset just after '>'), or ok=false.
+func (s *Source) startTag(p bpmn.Pos) (from, to int, ok bool) {
+	off := s.Offset(p)
+	if off < 0 {
+		return 0, 0, false
+	}
+	if i := bytes.IndexByte(s.Data[off:], '<'); i >= 0 {
+		off += i
+	} else {
+		return 0, 0, false
+	}
+	var quote byte
+	for i := off + 1; i < len(s.Data); i++ {
+		c := s.Data[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '>':
+			return off, i + 1, true
+		}
+	}
+	return 0, 0, false
+}
+
+// attrValue returns the byte offset of the first character of the value
+// of the attribute with the given local name (any prefix) in the start tag
+// at p, or -1.
+func (s *Source) attrValue(p bpmn.Pos, local string) int {
+	from, to, ok := s.startTag(p)
+	if !ok {
+		return -1
+	}
+	tag := s.Data[from:to]
+	var quote byte
+	for i := 0; i < len(tag); i++ {
+		c := tag[i]
+		if quote != 0 {
+			if c == quote {
+				quote = 0
+			}
+			continue
+		}
+		if c == '"' || c == '\'' {
+			quote = c
+			continue
+		}
+		if !isSpace(c) || i+1+len(local) > len(tag) {
+			continue
+		}
+		// An attribute name starts after white space: match "[prefix:]local".
+		j := i + 1
+		k := j
+		for k < len(tag) && tag[k] != '=' && !isSpace(tag[k]) {
+			k++
+		}
+		name := tag[j:k]
+		if c := bytes.LastIndexByte(name, ':'); c >= 0 {
+			name = name[c+1:]
+		}
+		if string(name) != local {
+			continue
+		}
+		for k < len(tag) && (isSpace(tag[k]) || tag[k] == '=') {
+			k++
+		}
+		if k < len(tag) && (tag[k] == '"' || tag[k] == '\'') {
+			return from + k + 1
+		}
+	}
+	return -1
+}
+
+// textStart returns the byte offset where the character data of the
+// element at p begins (just after its start tag), or -1.
+func (s *Source) textStart(p bpmn.Pos) int {
+	_, to, ok := s.startTag(p)
+	if !ok {
+		return -1
+	}
+	return to
+}
+
+// advance maps n characters of decoded text (entity references count as
+// one character, a CDATA section marker as none) onto the raw document,
+// starting at byte offset off, and returns the raw offset reached.
+func (s *Source) advance(off, n int) int {
+	d := s.Data
+	for n > 0 && off < len(d) {
+		switch {
+		case bytes.HasPrefix(d[off:], []byte("<![CDATA[")):
+			off += len("<![CDATA[")
+			continue
+		case bytes.HasPrefix(d[off:], []byte("]]>")):
+			off += len("]]>")
+			continue
+		case d[off] == '&':
+			if i := bytes.IndexByte(d[off:min(len(d), off+12)], ';'); i > 0 {
+				off += i + 1
+				n--
+				continue
+			}
+		}
+		_, size := utf8.DecodeRune(d[off:])
+		off += size
+		n--
+	}
+	return off
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
