@@ -188,4 +188,3 @@ func firstLine(s string) string {
 	}
 	return s
 }
-

@@ -74,7 +74,9 @@ func TestResolveBundle(t *testing.T) {
 		{"non-interrupting", func() (any, any) { return node(t, p, "Sollecito").Interrupting, false }},
 		{"timer decoded", func() (any, any) { return node(t, p, "Sollecito").Event("timer").Timer.Duration.String(), "P7D" }},
 		{"error resolved", func() (any, any) { return node(t, p, "TargaErrata").Event("error").Error.Code, "TARGA_NON_VALIDA" }},
-		{"offices split", func() (any, any) { return strings.Join(node(t, p, "Istruttoria").Offices, "|"), "Polizia Locale|Ambiente" }},
+		{"offices split", func() (any, any) {
+			return strings.Join(node(t, p, "Istruttoria").Offices, "|"), "Polizia Locale|Ambiente"
+		}},
 		{"sla", func() (any, any) { return node(t, p, "Istruttoria").SLA.String(), "P10D" }},
 		{"checklist", func() (any, any) { return node(t, p, "Istruttoria").Checklist, "anticorruzione" }},
 		{"lane", func() (any, any) { return node(t, p, "Istruttoria").Lane.Name, "Polizia Locale" }},
