@@ -76,7 +76,7 @@ func LoadForms(dir string) (forms []*Form, hasForms bool, problems []*Problem) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		if !errors.Is(err, os.ErrNotExist) {
-			problems = append(problems, &Problem{Code: "form-invalid", File: dir, Msg: err.Error()})
+			problems = append(problems, &Problem{Code: "form-invalid", File: dir, Pos: bpmn.Pos{Line: 1, Col: 1}, Msg: err.Error()})
 		}
 		return nil, false, problems
 	}
@@ -88,13 +88,20 @@ func LoadForms(dir string) (forms []*Form, hasForms bool, problems []*Problem) {
 		path := filepath.Join(dir, e.Name())
 		data, err := os.ReadFile(path)
 		if err != nil {
-			problems = append(problems, &Problem{Code: "form-invalid", File: path, Msg: err.Error()})
+			problems = append(problems, &Problem{Code: "form-invalid", File: path, Pos: bpmn.Pos{Line: 1, Col: 1}, Msg: err.Error()})
 			continue
 		}
 		f, err := ParseFormSchema(name, path, data)
 		if err != nil {
-			problems = append(problems, &Problem{Code: "form-invalid", File: path,
-				Msg: "form " + name + ": " + strings.TrimPrefix(err.Error(), path+": ")})
+			pr := &Problem{Code: "form-invalid", File: path, Pos: bpmn.Pos{Line: 1, Col: 1}, Msg: "form " + name + ": " + err.Error()}
+			var se *SchemaError
+			if errors.As(err, &se) {
+				pr.Msg = "form " + name + ": " + se.Msg
+				if se.Line > 0 {
+					pr.Pos = bpmn.Pos{Line: se.Line, Col: se.Col}
+				}
+			}
+			problems = append(problems, pr)
 			continue
 		}
 		if ui := filepath.Join(dir, name+".ui.json"); fileExists(ui) {

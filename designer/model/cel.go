@@ -125,7 +125,7 @@ func (e *Expr) Check(env *cel.Env, want *cel.Type) (*cel.Ast, []*ExprError) {
 	}
 	if want != nil {
 		got := ast.OutputType()
-		if !got.IsAssignableType(want) && got.Kind() != cel.DynKind && !isDynWrapper(got) {
+		if !want.IsAssignableType(got) && got.Kind() != cel.DynKind && !isDynWrapper(got) {
 			line, col := 1, 1
 			if loc, ok := ast.NativeRep().SourceInfo().GetStartLocation(ast.NativeRep().Expr().ID()).(interface {
 				Line() int

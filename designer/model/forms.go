@@ -66,34 +66,56 @@ type Variable struct {
 func ParseFormSchema(name, path string, data []byte) (*Form, error) {
 	var root any
 	if err := json.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%s: not valid JSON: %v", path, jsonErrorPlace(data, err))
+		line, col := jsonErrorPlace(data, err)
+		return nil, &SchemaError{Path: path, Line: line, Col: col, Msg: "not valid JSON: " + err.Error()}
 	}
 	obj, ok := root.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("%s: a form schema must be a JSON object", path)
+		return nil, &SchemaError{Path: path, Line: 1, Col: 1, Msg: "a form schema must be a JSON object"}
 	}
 	r := &schemaReader{root: obj}
 	top := r.property("", "", obj, 0)
 	if top.Type != TypeObject && top.Type != TypeAny {
-		return nil, fmt.Errorf("%s: a form schema must describe an object (\"type\": \"object\"), not %s", path, top.Type)
+		return nil, &SchemaError{Path: path, Line: 1, Col: 1, Msg: fmt.Sprintf("a form schema must describe an object (\"type\": \"object\"), not %s", top.Type)}
 	}
 	return &Form{Name: name, SchemaPath: path, Properties: top.Properties}, nil
 }
 
-func jsonErrorPlace(data []byte, err error) string {
-	if se, ok := err.(*json.SyntaxError); ok {
-		line, col := 1, 1
-		for _, b := range data[:min(int(se.Offset), len(data))] {
-			if b == '\n' {
-				line++
-				col = 1
-			} else {
-				col++
-			}
-		}
-		return fmt.Sprintf("line %d col %d: %v", line, col, err)
+// SchemaError is a form schema that cannot be read.
+type SchemaError struct {
+	Path      string
+	Line, Col int // 0 when unknown
+	Msg       string
+}
+
+func (e *SchemaError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
 	}
-	return err.Error()
+	return e.Path + ": " + e.Msg
+}
+
+// jsonErrorPlace returns the line and column of a JSON syntax error.
+func jsonErrorPlace(data []byte, err error) (line, col int) {
+	var off int
+	switch e := err.(type) {
+	case *json.SyntaxError:
+		off = int(e.Offset)
+	case *json.UnmarshalTypeError:
+		off = int(e.Offset)
+	default:
+		return 0, 0
+	}
+	line, col = 1, 1
+	for _, b := range data[:min(off, len(data))] {
+		if b == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
 }
 
 type schemaReader struct{ root map[string]any }
