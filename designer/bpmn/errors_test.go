@@ -77,7 +77,6 @@ func TestErrorFixtures(t *testing.T) {
 	}
 }
 
-
 // doc wraps body in a <definitions> with the usual namespaces; body starts
 // on line 3.
 func doc(body string) string {

@@ -45,7 +45,6 @@ func ParseBytes(name string, data []byte) (*Definitions, error) {
 		return nil, err
 	}
 	defs := root.(*Definitions)
-	defs.Namespaces = p.namespaces()
 	if errs := defs.check(name); len(errs) > 0 {
 		return defs, errs
 	}
@@ -234,6 +233,9 @@ func (p *parser) document(full bool) (Element, error) {
 	}
 	if len(p.errs) > 0 {
 		return nil, p.errs
+	}
+	if d, ok := root.(*Definitions); ok {
+		d.Namespaces = p.namespaces()
 	}
 	return root, nil
 }
