@@ -83,6 +83,10 @@ func Walk(root Element, visit func(el, parent Element) bool) {
 }
 
 func walkValue(pv reflect.Value, parent Element, visit func(el, parent Element) bool) bool {
+	if !pv.IsValid() || pv.IsNil() {
+		// A nil entry of a model built in Go: nothing to visit.
+		return true
+	}
 	el := pv.Interface().(Element)
 	if !visit(el, parent) {
 		return true
