@@ -301,3 +301,14 @@ func less(a, b *ParseError) bool {
 	}
 	return a.Col < b.Col
 }
+
+// Processes returns the processes of the document, in document order.
+func (d *Definitions) Processes() []*Process {
+	var out []*Process
+	for _, r := range d.RootElements {
+		if p, ok := r.(*Process); ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
