@@ -40,6 +40,7 @@ const vendorDoc = `<?xml version="1.0" encoding="UTF-8"?>
       <timerEventDefinition id="TD"><timeCycle xmlns:x="http://x" x:y="z">R3/PT10H</timeCycle></timerEventDefinition>
     </startEvent>
     <subProcess id="Sub"><task id="Inner"/></subProcess>
+    <flowElement xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="tIntermediateCatchEvent" id="Typed"/>
     <choreographyTask id="Ch" initiatingParticipantRef="A"/>
   </process>
   <bpmndi:BPMNDiagram id="Di">
@@ -64,6 +65,7 @@ func TestLookupAndExtensions(t *testing.T) {
 		{name: "event definition", id: "TD", kind: "timerEventDefinition"},
 		{name: "diagram shape", id: "S_di", kind: "BPMNShape"},
 		{name: "unmodelled BPMN element kept as node", id: "Ch", kind: "choreographyTask"},
+		{name: "abstract element typed with xsi:type", id: "Typed", kind: "intermediateCatchEvent"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -131,6 +131,11 @@ func TestParseErrors(t *testing.T) {
 			want: nil,
 		},
 		{
+			name: "abstract element typed with xsi:type",
+			src:  strings.Replace(doc(`<bpmn:process id="P"><bpmn:flowElement xsi:type="bpmn:tTask" id="T"/><bpmn:flowElement xsi:type="bpmn:tNothing" id="N"/></bpmn:process>`), `id="D"`, `xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="D"`, 1),
+			want: []string{`3:70: [unknown] abstract element <bpmn:flowElement> in <bpmn:process> needs an xsi:type naming a concrete element allowed there`},
+		},
+		{
 			name: "undeclared prefix",
 			src:  doc(`<bpmn:process id="P"><foo:bar/></bpmn:process>`),
 			want: []string{`3:22: [namespace] undeclared namespace prefix "foo" in <foo:bar>`},

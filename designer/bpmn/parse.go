@@ -531,6 +531,17 @@ func (p *parser) child(t xml.StartElement, v reflect.Value, ti *typeInfo, parent
 		return nil
 	}
 	m, ok := ti.childMap[nameKey{space, t.Name.Local}]
+	if !ok && space == ModelNS && abstractHeads[t.Name.Local] {
+		// <eventDefinition xsi:type="bpmn:tTimerEventDefinition"/>: the
+		// head of a substitution group typed with xsi:type (XML Schema
+		// §2.6.1) stands for the concrete element.
+		if concrete, rest, found := p.xsiConcrete(t); found {
+			if cm, ok2 := ti.childMap[nameKey{ModelNS, concrete}]; ok2 {
+				m, ok = cm, true
+				t = xml.StartElement{Name: t.Name, Attr: rest}
+			}
+		}
+	}
 	if !ok {
 		switch {
 		case space == ModelNS && unmodelled[t.Name.Local]:
@@ -540,6 +551,8 @@ func (p *parser) child(t xml.StartElement, v reflect.Value, ti *typeInfo, parent
 			}
 			c.Foreign = append(c.Foreign, n)
 			return nil
+		case space == ModelNS && abstractHeads[t.Name.Local]:
+			p.report(pos, CodeUnknown, "abstract element <%s> in <%s> needs an xsi:type naming a concrete element allowed there", rawName(t.Name), rawName(parent.Name))
 		case isKnownName(space, t.Name.Local):
 			p.report(pos, CodeMisplaced, "element <%s> is not allowed in <%s>%s", rawName(t.Name), rawName(parent.Name), allowedIn(space, t.Name.Local))
 		default:
@@ -759,4 +772,36 @@ func parseBool(s string) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("%q is not a boolean (true or false)", s)
+}
+
+// abstractHeads are the abstract elements of Semantic.xsd that heads a
+// substitution group.
+var abstractHeads = map[string]bool{
+	"rootElement": true, "flowElement": true, "flowNode": true, "eventDefinition": true,
+	"artifact": true, "loopCharacteristics": true, "resourceRole": true, "activity": true,
+	"event": true, "gateway": true, "baseElement": true, "callableElement": true,
+}
+
+// xsiConcrete returns the element name an xsi:type designates
+// ("bpmn:tTimerEventDefinition" → "timerEventDefinition") and the
+// attributes without xsi:type.
+func (p *parser) xsiConcrete(t xml.StartElement) (string, []xml.Attr, bool) {
+	for i, a := range t.Attr {
+		if a.Name.Local != "type" || a.Name.Space == "" {
+			continue
+		}
+		if uri, _ := p.resolve(a.Name.Space, false); uri != XSINS {
+			continue
+		}
+		prefix, local, ok := strings.Cut(a.Value, ":")
+		if !ok {
+			prefix, local = "", a.Value
+		}
+		if uri, found := p.resolve(prefix, true); !found || uri != ModelNS || len(local) < 2 || local[0] != 't' {
+			return "", nil, false
+		}
+		rest := append(append([]xml.Attr(nil), t.Attr[:i]...), t.Attr[i+1:]...)
+		return strings.ToLower(local[1:2]) + local[2:], rest, true
+	}
+	return "", nil, false
 }
