@@ -25,6 +25,7 @@ type command struct {
 // commands lists every subcommand. Keep it sorted by name: help prints it
 // in this order.
 var commands = []command{
+	{name: "bpmn", summary: "work on BPMN 2.0 files: fmt prints the canonical XML", run: runBPMN},
 	{name: "lint", summary: "check BPMN models and bundles for errors and risky constructs", run: runLint},
 	{name: "version", summary: "print the version of procedo", run: runVersion},
 }

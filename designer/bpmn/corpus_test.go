@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -121,6 +122,11 @@ func TestCorpusRoundTrip(t *testing.T) {
 			}
 			if !bpmn.Equal(first, second) {
 				t.Fatalf("model changed by write+parse")
+			}
+			if d1, ok := first.(*bpmn.Definitions); ok {
+				if d2 := second.(*bpmn.Definitions); !slices.Equal(d1.Namespaces, d2.Namespaces) {
+					t.Fatalf("namespaces changed by write+parse: %v → %v", d1.Namespaces, d2.Namespaces)
+				}
 			}
 			out2, err := bpmn.Marshal(second)
 			if err != nil {

@@ -5,11 +5,15 @@ import (
 	"reflect"
 )
 
-var posType = reflect.TypeFor[Pos]()
+var (
+	posType        = reflect.TypeFor[Pos]()
+	namespacesType = reflect.TypeFor[[]Namespace]()
+)
 
 // Equal reports whether two element trees are the same model: same types,
-// attributes, children and foreign content, ignoring source positions.
-// A nil slice equals an empty one.
+// attributes, children and foreign content, ignoring source positions and
+// the namespace declarations of Definitions (a namespace first used by
+// SetAttr is declared only when written). A nil slice equals an empty one.
 func Equal(a, b Element) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
@@ -49,7 +53,7 @@ func equalValue(a, b reflect.Value) bool {
 		}
 		t := a.Type()
 		for i := 0; i < t.NumField(); i++ {
-			if !t.Field(i).IsExported() {
+			if !t.Field(i).IsExported() || t.Field(i).Type == namespacesType {
 				continue
 			}
 			if !equalValue(a.Field(i), b.Field(i)) {

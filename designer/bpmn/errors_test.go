@@ -27,7 +27,7 @@ func TestErrorFixtures(t *testing.T) {
 		{file: "binary.png", line: 1, col: 1, code: bpmn.CodeNotXML, msg: "not an XML document: binary data (starts with bytes 89 50 4e 47"},
 		{file: "bad-encoding.bpmn", line: 1, col: 46, code: bpmn.CodeEncoding, msg: `encoding "windows-1252" is not supported`},
 		{file: "duplicate-ids.bpmn", line: 7, col: 3, code: bpmn.CodeDuplicateID, msg: `duplicate id "test": <process> has the same id as <definitions> at 2:1`, wantModel: true},
-		{file: "xmlns-redeclaration.bpmn", line: 2, col: 1, code: bpmn.CodeSyntax, msg: `attribute "xmlns" repeated in <definitions>`},
+		{file: "xmlns-redeclaration.bpmn", line: 2, col: 66, code: bpmn.CodeSyntax, msg: `attribute "xmlns" repeated in <definitions>`},
 		{file: "invalid-attributes.bpmn", line: 3, col: 12, code: bpmn.CodeSyntax, msg: "XML syntax error: expected attribute name in element"},
 		{file: "not-bpmn.bpmn", line: 2, col: 1, code: bpmn.CodeNamespace, msg: `root element <definitions> is in namespace "http://not-bpmn"`},
 		{file: "undeclared-ns-child.bpmn", line: 4, col: 3, code: bpmn.CodeNamespace, msg: "element <someElement> in <bpmn2:definitions> is in no namespace"},
@@ -76,7 +76,6 @@ func TestErrorFixtures(t *testing.T) {
 		}
 	}
 }
-
 
 // doc wraps body in a <definitions> with the usual namespaces; body starts
 // on line 3.
@@ -132,21 +131,31 @@ func TestParseErrors(t *testing.T) {
 			want: nil,
 		},
 		{
+			name: "abstract element typed with xsi:type",
+			src:  strings.Replace(doc(`<bpmn:process id="P"><bpmn:flowElement xsi:type="bpmn:tTask" id="T"/><bpmn:flowElement xsi:type="bpmn:tNothing" id="N"/></bpmn:process>`), `id="D"`, `xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="D"`, 1),
+			want: []string{`3:70: [unknown] abstract element <bpmn:flowElement> in <bpmn:process> needs an xsi:type naming a concrete element allowed there`},
+		},
+		{
 			name: "undeclared prefix",
 			src:  doc(`<bpmn:process id="P"><foo:bar/></bpmn:process>`),
 			want: []string{`3:22: [namespace] undeclared namespace prefix "foo" in <foo:bar>`},
 		},
 		{
+			name: "attribute on a later line of its start tag",
+			src:  doc("<bpmn:process id=\"P\"\n    isClosed=\"nope\"/>"),
+			want: []string{`4:5: [value] attribute isClosed of <bpmn:process>: "nope" is not a boolean`},
+		},
+		{
 			name: "undeclared attribute prefix",
 			src:  doc(`<bpmn:process id="P" foo:x="1"/>`),
-			want: []string{`3:1: [namespace] undeclared namespace prefix "foo" in attribute foo:x of <bpmn:process>`},
+			want: []string{`3:22: [namespace] undeclared namespace prefix "foo" in attribute foo:x of <bpmn:process>`},
 		},
 		{
 			name: "bad boolean and integer",
 			src:  doc(`<bpmn:process id="P" isExecutable="yes"><bpmn:task id="T" startQuantity="many"/></bpmn:process>`),
 			want: []string{
-				`3:1: [value] attribute isExecutable of <bpmn:process>: "yes" is not a boolean`,
-				`3:41: [value] attribute startQuantity of <bpmn:task>: "many" is not an integer`,
+				`3:22: [value] attribute isExecutable of <bpmn:process>: "yes" is not a boolean`,
+				`3:59: [value] attribute startQuantity of <bpmn:task>: "many" is not an integer`,
 			},
 		},
 		{

@@ -45,7 +45,6 @@ func ParseBytes(name string, data []byte) (*Definitions, error) {
 		return nil, err
 	}
 	defs := root.(*Definitions)
-	defs.Namespaces = p.namespaces()
 	if errs := defs.check(name); len(errs) > 0 {
 		return defs, errs
 	}
@@ -68,6 +67,8 @@ type parser struct {
 	data     []byte
 	d        *xml.Decoder
 	pos      Pos
+	off      int64 // byte offset of the token at pos
+	recoded  bool  // the input was converted from a single-byte encoding
 	ns       []nsDecl
 	errs     ErrorList
 	prefixes map[string]string // namespace URI → document-wide prefix
@@ -126,7 +127,10 @@ func newParser(name string, data []byte) *parser {
 	}
 	p.d = xml.NewDecoder(bytes.NewReader(data))
 	p.d.Strict = true
-	p.d.CharsetReader = charsetReader
+	p.d.CharsetReader = func(charset string, r io.Reader) (io.Reader, error) {
+		p.recoded = true
+		return charsetReader(charset, r)
+	}
 
 	return p
 }
@@ -144,6 +148,7 @@ func (p *parser) report(pos Pos, code, format string, args ...any) {
 func (p *parser) next() (xml.Token, error) {
 	line, col := p.d.InputPos()
 	p.pos = Pos{line, col}
+	p.off = p.d.InputOffset()
 	tok, err := p.d.RawToken()
 	if err != nil {
 		return nil, p.syntaxError(err)
@@ -235,6 +240,9 @@ func (p *parser) document(full bool) (Element, error) {
 	if len(p.errs) > 0 {
 		return nil, p.errs
 	}
+	if d, ok := root.(*Definitions); ok {
+		d.Namespaces = p.namespaces()
+	}
 	return root, nil
 }
 
@@ -317,7 +325,7 @@ func (p *parser) pushNS(start xml.StartElement, pos Pos) (int, error) {
 	for i, a := range start.Attr {
 		for _, b := range start.Attr[:i] {
 			if a.Name == b.Name {
-				return 0, p.errAt(pos, CodeSyntax, fmt.Sprintf("attribute %q repeated in <%s>", rawName(a.Name), rawName(start.Name)))
+				return 0, p.errAt(p.attrPos(pos, a.Name, 2), CodeSyntax, fmt.Sprintf("attribute %q repeated in <%s>", rawName(a.Name), rawName(start.Name)))
 			}
 		}
 		switch {
@@ -412,7 +420,7 @@ func (p *parser) qnameValue(v string) string {
 func (p *parser) foreignAttr(a xml.Attr, pos Pos, elem xml.Name) (Attr, bool) {
 	space, ok := p.resolve(a.Name.Space, false)
 	if !ok {
-		p.report(pos, CodeNamespace, "undeclared namespace prefix %q in attribute %s of <%s>", a.Name.Space, rawName(a.Name), rawName(elem))
+		p.report(p.attrPos(pos, a.Name, 1), CodeNamespace, "undeclared namespace prefix %q in attribute %s of <%s>", a.Name.Space, rawName(a.Name), rawName(elem))
 		return Attr{}, false
 	}
 	if space == "" {
@@ -459,7 +467,7 @@ func (p *parser) decodeStruct(start xml.StartElement, pos Pos, v reflect.Value, 
 			value = p.qnameValue(value)
 		}
 		if err := setAttrField(v.FieldByIndex(f.index), f, value); err != nil {
-			p.report(pos, CodeValue, "attribute %s of <%s>: %v", rawName(a.Name), rawName(start.Name), err)
+			p.report(p.attrPos(pos, a.Name, 1), CodeValue, "attribute %s of <%s>: %v", rawName(a.Name), rawName(start.Name), err)
 		}
 	}
 	var text []byte
@@ -529,6 +537,17 @@ func (p *parser) child(t xml.StartElement, v reflect.Value, ti *typeInfo, parent
 		return nil
 	}
 	m, ok := ti.childMap[nameKey{space, t.Name.Local}]
+	if !ok && space == ModelNS && abstractHeads[t.Name.Local] {
+		// <eventDefinition xsi:type="bpmn:tTimerEventDefinition"/>: the
+		// head of a substitution group typed with xsi:type (XML Schema
+		// §2.6.1) stands for the concrete element.
+		if concrete, rest, found := p.xsiConcrete(t); found {
+			if cm, ok2 := ti.childMap[nameKey{ModelNS, concrete}]; ok2 {
+				m, ok = cm, true
+				t = xml.StartElement{Name: t.Name, Attr: rest}
+			}
+		}
+	}
 	if !ok {
 		switch {
 		case space == ModelNS && unmodelled[t.Name.Local]:
@@ -538,6 +557,8 @@ func (p *parser) child(t xml.StartElement, v reflect.Value, ti *typeInfo, parent
 			}
 			c.Foreign = append(c.Foreign, n)
 			return nil
+		case space == ModelNS && abstractHeads[t.Name.Local]:
+			p.report(pos, CodeUnknown, "abstract element <%s> in <%s> needs an xsi:type naming a concrete element allowed there", rawName(t.Name), rawName(parent.Name))
 		case isKnownName(space, t.Name.Local):
 			p.report(pos, CodeMisplaced, "element <%s> is not allowed in <%s>%s", rawName(t.Name), rawName(parent.Name), allowedIn(space, t.Name.Local))
 		default:
@@ -758,3 +779,84 @@ func parseBool(s string) (bool, error) {
 	}
 	return false, fmt.Errorf("%q is not a boolean (true or false)", s)
 }
+
+// abstractHeads are the abstract elements of Semantic.xsd that heads a
+// substitution group.
+var abstractHeads = map[string]bool{
+	"rootElement": true, "flowElement": true, "flowNode": true, "eventDefinition": true,
+	"artifact": true, "loopCharacteristics": true, "resourceRole": true, "activity": true,
+	"event": true, "gateway": true, "baseElement": true, "callableElement": true,
+}
+
+// xsiConcrete returns the element name an xsi:type designates
+// ("bpmn:tTimerEventDefinition" → "timerEventDefinition") and the
+// attributes without xsi:type.
+func (p *parser) xsiConcrete(t xml.StartElement) (string, []xml.Attr, bool) {
+	for i, a := range t.Attr {
+		if a.Name.Local != "type" || a.Name.Space == "" {
+			continue
+		}
+		if uri, _ := p.resolve(a.Name.Space, false); uri != XSINS {
+			continue
+		}
+		prefix, local, ok := strings.Cut(a.Value, ":")
+		if !ok {
+			prefix, local = "", a.Value
+		}
+		if uri, found := p.resolve(prefix, true); !found || uri != ModelNS || len(local) < 2 || local[0] != 't' {
+			return "", nil, false
+		}
+		rest := append(append([]xml.Attr(nil), t.Attr[:i]...), t.Attr[i+1:]...)
+		return strings.ToLower(local[1:2]) + local[2:], rest, true
+	}
+	return "", nil, false
+}
+
+// attrPos finds the nth occurrence of an attribute in the start tag that
+// begins at p.off (the current token), for a precise error position. It
+// falls back to the element's position when the input was recoded (the
+// offsets then refer to the converted text) or the name is not found.
+func (p *parser) attrPos(elem Pos, name xml.Name, nth int) Pos {
+	if p.recoded || p.off < 0 || p.off >= int64(len(p.data)) {
+		return elem
+	}
+	raw := []byte(rawName(name))
+	data := p.data[p.off:]
+	var quote byte
+	for i := 1; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+			continue
+		case c == '"' || c == '\'':
+			quote = c
+			continue
+		case c == '>':
+			return elem
+		}
+		if !isSpace(data[i-1]) || !bytes.HasPrefix(data[i:], raw) {
+			continue
+		}
+		j := i + len(raw)
+		for j < len(data) && isSpace(data[j]) {
+			j++
+		}
+		if j >= len(data) || data[j] != '=' {
+			continue
+		}
+		if nth--; nth > 0 {
+			continue
+		}
+		before := data[:i]
+		if nl := bytes.LastIndexByte(before, '\n'); nl >= 0 {
+			return Pos{elem.Line + bytes.Count(before, []byte("\n")), i - nl}
+		}
+		return Pos{elem.Line, elem.Col + i}
+	}
+	return elem
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

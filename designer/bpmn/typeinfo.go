@@ -69,7 +69,6 @@ var (
 	registry   map[nameKey]reflect.Type
 	registryMu sync.Once
 	commonType = reflect.TypeFor[Common]()
-	nodeType   = reflect.TypeFor[*Node]()
 )
 
 func initRegistry() {

@@ -83,6 +83,10 @@ func Walk(root Element, visit func(el, parent Element) bool) {
 }
 
 func walkValue(pv reflect.Value, parent Element, visit func(el, parent Element) bool) bool {
+	if !pv.IsValid() || pv.IsNil() {
+		// A nil entry of a model built in Go: nothing to visit.
+		return true
+	}
 	el := pv.Interface().(Element)
 	if !visit(el, parent) {
 		return true
@@ -296,4 +300,15 @@ func less(a, b *ParseError) bool {
 		return a.Line < b.Line
 	}
 	return a.Col < b.Col
+}
+
+// Processes returns the processes of the document, in document order.
+func (d *Definitions) Processes() []*Process {
+	var out []*Process
+	for _, r := range d.RootElements {
+		if p, ok := r.(*Process); ok {
+			out = append(out, p)
+		}
+	}
+	return out
 }
