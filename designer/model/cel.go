@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
 
 	"github.com/procedo/procedo/designer/bpmn"
 )
@@ -13,7 +14,15 @@ import (
 // CELType returns the CEL type of a form property, following JSON Schema:
 // string → string, integer → int, number → double, boolean → bool, array →
 // list of its items, object → map(string, dyn); anything else is dyn.
+// Model.CELEnv types objects with declared properties more precisely.
 func CELType(p *Property) *cel.Type {
+	return celType(p, "", nil)
+}
+
+// celType maps a property to CEL. When objects is not nil, an object with
+// declared properties becomes an object type named name, registered in
+// objects, so that the checker knows its fields and their types.
+func celType(p *Property, name string, objects map[string]*Property) *cel.Type {
 	if p == nil {
 		return cel.DynType
 	}
@@ -27,22 +36,72 @@ func CELType(p *Property) *cel.Type {
 	case TypeBoolean:
 		return cel.BoolType
 	case TypeArray:
-		return cel.ListType(CELType(p.Items))
+		return cel.ListType(celType(p.Items, name+"[]", objects))
 	case TypeObject:
+		if objects != nil && len(p.Properties) > 0 {
+			objects[name] = p
+			return cel.ObjectType(name)
+		}
 		return cel.MapType(cel.StringType, cel.DynType)
 	}
 	return cel.DynType
 }
 
+// formTypes tells the CEL checker the fields of the form objects. Only
+// checking uses it: at run time an object is a JSON map, from which CEL
+// selects fields just the same.
+type formTypes struct {
+	types.Provider
+	objects map[string]*Property
+}
+
+func (f *formTypes) FindStructType(name string) (*types.Type, bool) {
+	if _, ok := f.objects[name]; ok {
+		return types.NewTypeTypeWithParam(types.NewObjectType(name)), true
+	}
+	return f.Provider.FindStructType(name)
+}
+
+func (f *formTypes) FindStructFieldNames(name string) ([]string, bool) {
+	if p, ok := f.objects[name]; ok {
+		names := make([]string, len(p.Properties))
+		for i, c := range p.Properties {
+			names[i] = c.Name
+		}
+		return names, true
+	}
+	return f.Provider.FindStructFieldNames(name)
+}
+
+func (f *formTypes) FindStructFieldType(name, field string) (*types.FieldType, bool) {
+	if p, ok := f.objects[name]; ok {
+		for _, c := range p.Properties {
+			if c.Name == field {
+				return &types.FieldType{Type: celType(c, name+"."+field, f.objects)}, true
+			}
+		}
+		return nil, false
+	}
+	return f.Provider.FindStructFieldType(name, field)
+}
+
 // CELEnv returns the CEL environment in which the model's expressions are
 // checked: one variable per case variable (see Model.Variables), plus
-// extra ones (the element variable of a multi-instance activity, the
-// result variable of a script task), declared dyn.
+// extra ones (result variables, call outputs) declared dyn. An object
+// with declared properties gets an object type named
+// "procedo.<variable>.<field>...", so that a misspelt field is an error
+// ("undefined field"); an object without declared properties is a
+// map(string, dyn).
 func (m *Model) CELEnv(extra ...string) (*cel.Env, error) {
-	opts := make([]cel.EnvOption, 0, len(m.Variables)+len(extra))
+	reg, err := types.NewRegistry()
+	if err != nil {
+		return nil, err
+	}
+	provider := &formTypes{Provider: reg, objects: map[string]*Property{}}
+	opts := make([]cel.EnvOption, 0, len(m.Variables)+len(extra)+1)
 	declared := map[string]bool{}
 	for _, v := range m.Variables {
-		opts = append(opts, cel.Variable(v.Name, CELType(v.Type)))
+		opts = append(opts, cel.Variable(v.Name, celType(v.Type, "procedo."+v.Name, provider.objects)))
 		declared[v.Name] = true
 	}
 	for _, name := range extra {
@@ -51,7 +110,8 @@ func (m *Model) CELEnv(extra ...string) (*cel.Env, error) {
 			declared[name] = true
 		}
 	}
-	return cel.NewEnv(opts...)
+	// The provider goes first: variables are declared against it.
+	return cel.NewEnv(append([]cel.EnvOption{cel.CustomTypeProvider(provider)}, opts...)...)
 }
 
 // ProcessVariables returns the variables that processes of the model

@@ -36,7 +36,10 @@
 // CEL expressions see the case variables: the top-level properties of
 // every form of the bundle, by their JSON name (Model.Variables). Their CEL
 // types follow the JSON Schema types: string → string, integer → int,
-// number → double, boolean → bool, array → list(items), object →
-// map(string, dyn). Model.CELEnv builds the environment and Expr.Check
-// compiles an expression in it, checking its result type.
+// number → double, boolean → bool, array → list(items), object with
+// declared properties → an object type whose fields the checker knows,
+// other objects → map(string, dyn). Model.CELEnv builds the environment
+// and Expr.Check compiles an expression in it, checking its result type.
+// Programs of that environment evaluate over plain JSON values (maps,
+// slices, float64), which is what the in-memory path holds.
 package model

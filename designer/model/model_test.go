@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -171,6 +172,9 @@ func TestCheckTypes(t *testing.T) {
 		{name: "not bool", text: `importo + 1.0`, want: cel.BoolType, wantCol: 9, wantMsg: "yields double, want bool"},
 		{name: "syntax", text: `decisione ==`, want: cel.BoolType, wantCol: 13, wantMsg: "Syntax error"},
 		{name: "assignee string", text: `responsabile`, want: cel.StringType},
+		{name: "misspelt field", text: `richiedente.codiceFiscal == "X"`, want: cel.BoolType, wantCol: 12, wantMsg: "undefined field 'codiceFiscal'"},
+		{name: "field typed", text: `richiedente.codiceFiscale == 1`, want: cel.BoolType, wantCol: 27, wantMsg: "no matching overload"},
+		{name: "has on field", text: `has(richiedente.nome)`, want: cel.BoolType},
 		{name: "assignee bool", text: `conflittoInteressi`, want: cel.StringType, wantCol: 1, wantMsg: "yields bool, want string"},
 	}
 	for _, tt := range tests {
@@ -190,6 +194,45 @@ func TestCheckTypes(t *testing.T) {
 				t.Errorf("got column %d %q, want column %d %q", errs[0].Column, errs[0].Msg, tt.wantCol, tt.wantMsg)
 			}
 		})
+	}
+}
+
+// TestCELEnvEvaluatesJSON checks the contract with the in-memory path:
+// expressions checked in CELEnv evaluate over plain JSON values.
+func TestCELEnvEvaluatesJSON(t *testing.T) {
+	m := loadZTL(t)
+	env, err := m.CELEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vars map[string]any
+	if err := json.Unmarshal([]byte(`{"richiedente": {"codiceFiscale": "RSSMRA80A01H501U"}, "importo": 12.5, "targhe": ["AB123CD"], "decisione": "accolta"}`), &vars); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text string
+		want any
+	}{
+		{`richiedente.codiceFiscale`, "RSSMRA80A01H501U"},
+		{`decisione == "accolta" && importo > 10.0`, true},
+		{`size(targhe) == 1 && has(richiedente.codiceFiscale) && !has(richiedente.nome)`, true},
+	}
+	for _, tt := range tests {
+		ast, iss := env.Compile(tt.text)
+		if iss.Err() != nil {
+			t.Fatalf("%s: %v", tt.text, iss.Err())
+		}
+		prg, err := env.Program(ast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := prg.Eval(vars)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.text, err)
+		}
+		if got.Value() != tt.want {
+			t.Errorf("%s = %v, want %v", tt.text, got.Value(), tt.want)
+		}
 	}
 }
 
