@@ -72,6 +72,9 @@ func (c *context) problem(pr *model.Problem) {
 		r = ruleByID["bpmn-invalid"]
 	}
 	p := c.procOf[pr.ElementID]
+	if pr.Process != "" {
+		p = c.m.Process(pr.Process)
+	}
 	if r.Execution && (p == nil || !p.Executable) {
 		return
 	}

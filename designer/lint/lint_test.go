@@ -306,3 +306,40 @@ func TestDocsListEveryRule(t *testing.T) {
 		}
 	}
 }
+
+// TestNonExecutable checks that execution rules are skipped, and
+// structural ones kept, when the process is not executable.
+func TestNonExecutable(t *testing.T) {
+	tests := []struct {
+		rule      string
+		execution bool
+	}{
+		{rule: "service-type", execution: true},
+		{rule: "iso8601", execution: true},
+		{rule: "timer", execution: true},
+		{rule: "unsupported-element", execution: true},
+		{rule: "conditional-flows", execution: false},
+		{rule: "no-disconnected", execution: false},
+		{rule: "procedo-attribute", execution: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.rule, func(t *testing.T) {
+			data, err := os.ReadFile(fixture(t, tt.rule, "bad"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			data = bytes.Replace(data, []byte(`isExecutable="true"`), []byte(`isExecutable="false"`), 1)
+			path := filepath.Join(t.TempDir(), "process.bpmn")
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ds := lint.Path(path).Diagnostics
+			if got := len(withRule(ds, tt.rule)) > 0; got == tt.execution {
+				t.Errorf("%s reported=%v on a non-executable process, want %v", tt.rule, got, !tt.execution)
+			}
+			if len(withRule(ds, "no-executable-process")) != 1 {
+				t.Errorf("want one no-executable-process warning, got %v", ds)
+			}
+		})
+	}
+}

@@ -22,7 +22,10 @@ type Problem struct {
 	File      string
 	Pos       bpmn.Pos
 	ElementID string
-	Msg       string
+	// Process is the id of the process the element belongs to, "" when
+	// the problem is not inside a process.
+	Process string
+	Msg     string
 }
 
 func (p *Problem) Error() string {

@@ -46,6 +46,26 @@ type Process struct {
 	Participant *bpmn.Participant
 }
 
+// Process returns the process with the given id, or nil.
+func (m *Model) Process(id string) *Process {
+	for _, p := range m.Processes {
+		if p.ID == id {
+			return p
+		}
+	}
+	return nil
+}
+
+// Node returns the flow node with the given id, or nil.
+func (p *Process) Node(id string) *Node {
+	for _, n := range p.Nodes {
+		if n.ID == id {
+			return n
+		}
+	}
+	return nil
+}
+
 // Kind is the BPMN element name of a flow node ("userTask",
 // "exclusiveGateway", "boundaryEvent", ...).
 type Kind = string

@@ -54,10 +54,14 @@ type resolver struct {
 	procs    map[string]*Process
 	calls    []*Node
 	problems []*Problem
+	cur      *Process // the process being resolved
 }
 
 func (r *resolver) problem(code string, el bpmn.Element, format string, args ...any) {
 	p := &Problem{Code: code, File: r.file, Msg: fmt.Sprintf(format, args...)}
+	if r.cur != nil {
+		p.Process = r.cur.ID
+	}
 	if el != nil {
 		p.Pos = el.Position()
 		p.ElementID = el.ElementID()
@@ -115,6 +119,8 @@ func (r *resolver) roots(defs *bpmn.Definitions) {
 }
 
 func (r *resolver) process(p *Process) {
+	r.cur = p
+	defer func() { r.cur = nil }()
 	e := p.Element
 	for _, a := range e.ExtAttrs {
 		if a.Space != bpmn.ProcedoNS {
@@ -133,7 +139,6 @@ func (r *resolver) process(p *Process) {
 			default:
 				p.LegalTerm = &d
 			}
-		case "phase":
 		default:
 			r.unknownAttr(e, a.Local)
 		}
@@ -312,7 +317,7 @@ func (r *resolver) timer(n *Node, x *bpmn.TimerEventDefinition) *Timer {
 		}
 	}
 	if err != nil {
-		p := &Problem{Code: "iso8601", File: r.file, Pos: ex.Pos, ElementID: n.ID,
+		p := &Problem{Code: "iso8601", File: r.file, Pos: ex.Pos, ElementID: n.ID, Process: n.Process.ID,
 			Msg: fmt.Sprintf("%s of %q: %v", t.Type, n.ID, err)}
 		if t.Expr != nil {
 			p.Pos = t.Expr.PosAt(strings.Index(ex.Text, text))
