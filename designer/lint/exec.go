@@ -85,15 +85,17 @@ func checkUnsupported(c *context) {
 				}
 				continue
 			}
-			what := kind + " " + n.Kind
+			if n.Parent != nil && n.Parent.TriggeredByEvent {
+				continue // the event sub-process is reported
+			}
 			if kind == "" {
-				what = "none " + n.Kind
+				kind = "none"
 			}
 			why := eventWhy[kind]
 			if why == "" {
 				why = fmt.Sprintf("a %s may be %s", n.Kind, describeAllowed(allowed))
 			}
-			c.node("unsupported-element", n, "%s is a %s, which cannot be executed: %s", label(n), what, why)
+			c.node("unsupported-element", n, "%s (%s trigger) cannot be executed: %s", label(n), kind, why)
 		}
 	}
 }
@@ -163,10 +165,18 @@ func checkCEL(c *context) {
 			return
 		}
 		_, errs := e.Check(env, want)
-		for _, err := range errs {
+		// The first error is the one to fix; the parser's later ones are
+		// mostly its consequences.
+		for i, err := range errs[:min(len(errs), 1)] {
 			hint := ""
-			if t := strings.TrimSpace(e.Text); strings.HasPrefix(t, "${") || strings.HasPrefix(t, "#{") {
-				hint = " (this looks like a JUEL expression: Procedo expressions are CEL, write e.g. decisione == \"accolta\")"
+			if more := len(errs) - 1 - i; more > 0 {
+				hint = fmt.Sprintf(" (and %d more after it)", more)
+			}
+			switch t := strings.TrimSpace(e.Text); {
+			case strings.HasPrefix(t, "${") || strings.HasPrefix(t, "#{"):
+				hint += " (this looks like a JUEL expression: Procedo expressions are CEL, write e.g. decisione == \"accolta\")"
+			case strings.HasPrefix(t, "="):
+				hint += " (this looks like a FEEL expression: Procedo expressions are CEL, drop the leading = and write e.g. decisione == \"accolta\")"
 			}
 			c.add("cel", err.Pos, e.ElementID, p, "%s of %q, column %d: %s%s", e.Field, e.ElementID, err.Column, err.Msg, hint)
 		}
