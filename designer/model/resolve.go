@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -69,16 +70,50 @@ func (r *resolver) problem(code string, el bpmn.Element, format string, args ...
 	r.problems = append(r.problems, p)
 }
 
-// attrProblem reports a problem with an attribute value, pointing at the
-// value itself when the source is known.
-func (r *resolver) attrProblem(code string, el bpmn.Element, local string, format string, args ...any) {
+// attrProblem reports a problem with the value of an attribute (an
+// unprefixed BPMN attribute, or a qualified name such as "procedo:sla"),
+// pointing at the value itself when the source is known.
+func (r *resolver) attrProblem(code string, el bpmn.Element, qname string, format string, args ...any) {
 	r.problem(code, el, format, args...)
 	p := r.problems[len(r.problems)-1]
 	if r.src != nil {
-		if off := r.src.attrValue(el.Position(), local); off >= 0 {
+		if off := r.src.attrValue(el.Position(), qname); off >= 0 {
 			p.Pos = r.src.Pos(off)
 		}
 	}
+}
+
+// procedoProblem reports a problem with a procedo attribute.
+func (r *resolver) procedoProblem(code string, el bpmn.Element, local string, format string, args ...any) {
+	r.attrProblem(code, el, procedoQName(el, local), format, args...)
+}
+
+// procedoQName returns the name of a procedo attribute as written in the
+// document ("procedo:sla", or with whatever prefix the document uses).
+func procedoQName(el bpmn.Element, local string) string {
+	for _, a := range extAttrs(el) {
+		if a.Space == bpmn.ProcedoNS && a.Local == local && a.Prefix != "" {
+			return a.Prefix + ":" + local
+		}
+	}
+	return "procedo:" + local
+}
+
+// extAttrs returns the foreign attributes of an element.
+func extAttrs(el bpmn.Element) []bpmn.Attr {
+	if n, ok := el.(*bpmn.Node); ok {
+		return n.Attrs
+	}
+	v := reflect.ValueOf(el)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return nil
+	}
+	f := v.Elem().FieldByName("ExtAttrs")
+	if !f.IsValid() {
+		return nil
+	}
+	attrs, _ := f.Interface().([]bpmn.Attr)
+	return attrs
 }
 
 func (r *resolver) roots(defs *bpmn.Definitions) {
@@ -131,11 +166,11 @@ func (r *resolver) process(p *Process) {
 			d, err := ParseDuration(a.Value)
 			switch {
 			case err != nil:
-				r.attrProblem("iso8601", e, a.Local, "procedo:legalTerm: %v", err)
+				r.procedoProblem("iso8601", e, a.Local, "procedo:legalTerm: %v", err)
 			case d.HasTime():
-				r.attrProblem("iso8601", e, a.Local, "procedo:legalTerm %q has a time part: a legal term counts calendar days, months or years (law 241/1990 art. 2), e.g. P30D", a.Value)
+				r.procedoProblem("iso8601", e, a.Local, "procedo:legalTerm %q has a time part: a legal term counts calendar days, months or years (law 241/1990 art. 2), e.g. P30D", a.Value)
 			case d.IsZero():
-				r.attrProblem("iso8601", e, a.Local, "procedo:legalTerm %q is zero: give the term of the procedure, e.g. P30D", a.Value)
+				r.procedoProblem("iso8601", e, a.Local, "procedo:legalTerm %q is zero: give the term of the procedure, e.g. P30D", a.Value)
 			default:
 				p.LegalTerm = &d
 			}
@@ -344,7 +379,7 @@ func (r *resolver) multiInstance(n *Node, lc *bpmn.MultiInstanceLoopCharacterist
 			mi.Collection = r.attrExpr(lc, a, n.ID)
 		case "elementVariable":
 			if !isIdent(a.Value) {
-				r.attrProblem("procedo-attribute", lc, a.Local, "procedo:elementVariable %q of %q is not a variable name: use letters, digits and _", a.Value, n.ID)
+				r.procedoProblem("procedo-attribute", lc, a.Local, "procedo:elementVariable %q of %q is not a variable name: use letters, digits and _", a.Value, n.ID)
 			} else {
 				mi.ElementVariable = a.Value
 			}
@@ -403,18 +438,18 @@ var attrsOn = map[string][]string{
 
 func (r *resolver) unknownAttr(el bpmn.Element, local string) {
 	if on, ok := attrsOn[local]; ok && on != nil {
-		r.attrProblem("procedo-attribute", el, local, "procedo:%s does not apply to <%s>: it belongs on <%s>", local, el.Kind(), strings.Join(on, ">, <"))
+		r.procedoProblem("procedo-attribute", el, local, "procedo:%s does not apply to <%s>: it belongs on <%s>", local, el.Kind(), strings.Join(on, ">, <"))
 		return
 	}
 	if local == "legalTerm" {
-		r.attrProblem("procedo-attribute", el, local, "procedo:legalTerm does not apply to <%s>: it belongs on <process>", el.Kind())
+		r.procedoProblem("procedo-attribute", el, local, "procedo:legalTerm does not apply to <%s>: it belongs on <process>", el.Kind())
 		return
 	}
 	if local == "collection" || local == "elementVariable" {
-		r.attrProblem("procedo-attribute", el, local, "procedo:%s does not apply to <%s>: it belongs on <multiInstanceLoopCharacteristics>", local, el.Kind())
+		r.procedoProblem("procedo-attribute", el, local, "procedo:%s does not apply to <%s>: it belongs on <multiInstanceLoopCharacteristics>", local, el.Kind())
 		return
 	}
-	r.attrProblem("procedo-attribute", el, local, "unknown attribute procedo:%s on <%s>: see docs/bpmn-extensions.md for the procedo attributes", local, el.Kind())
+	r.procedoProblem("procedo-attribute", el, local, "unknown attribute procedo:%s on <%s>: see docs/bpmn-extensions.md for the procedo attributes", local, el.Kind())
 }
 
 func (r *resolver) procedoAttrs(n *Node) {
@@ -431,7 +466,7 @@ func (r *resolver) procedoAttrs(n *Node) {
 		case "form":
 			n.Form = strings.TrimSpace(a.Value)
 			if n.Form == "" {
-				r.attrProblem("procedo-attribute", el, a.Local, "procedo:form of %q is empty: name a form of the bundle's forms folder", n.ID)
+				r.procedoProblem("procedo-attribute", el, a.Local, "procedo:form of %q is empty: name a form of the bundle's forms folder", n.ID)
 			}
 		case "checklist":
 			n.Checklist = strings.TrimSpace(a.Value)
@@ -446,9 +481,9 @@ func (r *resolver) procedoAttrs(n *Node) {
 		case "sla":
 			d, err := ParseDuration(a.Value)
 			if err != nil {
-				r.attrProblem("iso8601", el, a.Local, "procedo:sla of %q: %v", n.ID, err)
+				r.procedoProblem("iso8601", el, a.Local, "procedo:sla of %q: %v", n.ID, err)
 			} else if d.IsZero() {
-				r.attrProblem("iso8601", el, a.Local, "procedo:sla of %q is zero: give the time the office has for the task, e.g. P5D", n.ID)
+				r.procedoProblem("iso8601", el, a.Local, "procedo:sla of %q is zero: give the time the office has for the task, e.g. P5D", n.ID)
 			} else {
 				n.SLA = &d
 			}
@@ -458,19 +493,19 @@ func (r *resolver) procedoAttrs(n *Node) {
 				n.SuspendsTerm = true
 			case "false":
 			default:
-				r.attrProblem("procedo-attribute", el, a.Local, "procedo:suspendsTerm of %q is %q: write true or false", n.ID, a.Value)
+				r.procedoProblem("procedo-attribute", el, a.Local, "procedo:suspendsTerm of %q is %q: write true or false", n.ID, a.Value)
 			}
 		case "phase":
 			n.Phase = a.Value
 		case "type":
 			n.ServiceType = strings.TrimSpace(a.Value)
 			if !isServiceType(n.ServiceType) {
-				r.attrProblem("procedo-attribute", el, a.Local, "procedo:type %q of %q is not a service type name: use dotted lower-case words, e.g. ztl.verifica-targa", a.Value, n.ID)
+				r.procedoProblem("procedo-attribute", el, a.Local, "procedo:type %q of %q is not a service type name: use dotted lower-case words, e.g. ztl.verifica-targa", a.Value, n.ID)
 			}
 		case "retries":
 			v, err := strconv.Atoi(a.Value)
 			if err != nil || v < 0 {
-				r.attrProblem("procedo-attribute", el, a.Local, "procedo:retries of %q is %q: write an integer ≥ 0", n.ID, a.Value)
+				r.procedoProblem("procedo-attribute", el, a.Local, "procedo:retries of %q is %q: write an integer ≥ 0", n.ID, a.Value)
 			} else {
 				n.Retries = v
 			}
@@ -478,7 +513,7 @@ func (r *resolver) procedoAttrs(n *Node) {
 			n.CorrelationKey = r.attrExpr(el, a, n.ID)
 		case "resultVariable":
 			if !isIdent(a.Value) {
-				r.attrProblem("procedo-attribute", el, a.Local, "procedo:resultVariable %q of %q is not a variable name: use letters, digits and _", a.Value, n.ID)
+				r.procedoProblem("procedo-attribute", el, a.Local, "procedo:resultVariable %q of %q is not a variable name: use letters, digits and _", a.Value, n.ID)
 			} else {
 				n.ResultVariable = a.Value
 			}
@@ -530,7 +565,11 @@ func isServiceType(s string) bool {
 func (r *resolver) attrExpr(el bpmn.Element, a bpmn.Attr, id string) *Expr {
 	e := &Expr{Text: a.Value, ElementID: id, Field: "procedo:" + a.Local, Pos: el.Position(), src: r.src, start: -1}
 	if r.src != nil {
-		if off := r.src.attrValue(el.Position(), a.Local); off >= 0 {
+		qname := a.Local
+		if a.Prefix != "" {
+			qname = a.Prefix + ":" + a.Local
+		}
+		if off := r.src.attrValue(el.Position(), qname); off >= 0 {
 			e.start = off
 			e.Pos = r.src.Pos(off)
 		}

@@ -81,9 +81,9 @@ func (s *Source) startTag(p bpmn.Pos) (from, to int, ok bool) {
 }
 
 // attrValue returns the byte offset of the first character of the value
-// of the attribute with the given local name (any prefix) in the start tag
-// at p, or -1.
-func (s *Source) attrValue(p bpmn.Pos, local string) int {
+// of the attribute with the given name as written ("default",
+// "procedo:sla") in the start tag at p, or -1.
+func (s *Source) attrValue(p bpmn.Pos, qname string) int {
 	from, to, ok := s.startTag(p)
 	if !ok {
 		return -1
@@ -102,20 +102,16 @@ func (s *Source) attrValue(p bpmn.Pos, local string) int {
 			quote = c
 			continue
 		}
-		if !isSpace(c) || i+1+len(local) > len(tag) {
+		if !isSpace(c) || i+1+len(qname) > len(tag) {
 			continue
 		}
-		// An attribute name starts after white space: match "[prefix:]local".
+		// An attribute name starts after white space.
 		j := i + 1
 		k := j
 		for k < len(tag) && tag[k] != '=' && !isSpace(tag[k]) {
 			k++
 		}
-		name := tag[j:k]
-		if c := bytes.LastIndexByte(name, ':'); c >= 0 {
-			name = name[c+1:]
-		}
-		if string(name) != local {
+		if string(tag[j:k]) != qname {
 			continue
 		}
 		for k < len(tag) && (isSpace(tag[k]) || tag[k] == '=') {

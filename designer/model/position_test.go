@@ -1,0 +1,58 @@
+package model_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/procedo/procedo/designer/model"
+)
+
+// TestProblemPositions checks that a problem with an attribute points at
+// its value, whatever the prefix and whatever other vendor attributes
+// share its local name.
+func TestProblemPositions(t *testing.T) {
+	const head = `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:p="https://procedo.dev/bpmn/1.0" id="D" targetNamespace="t">
+<process id="P" isExecutable="true">
+`
+	tests := []struct {
+		name     string
+		body     string
+		wantCode string
+		wantAt   string // the document text at the reported position
+	}{
+		{name: "other prefix for procedo", body: `<userTask id="T" p:sla="10 giorni" />`, wantCode: "iso8601", wantAt: `10 giorni"`},
+		{name: "same local name in another vendor namespace", body: `<serviceTask id="S" camunda:retries="x" p:retries="molti" />`, wantCode: "procedo-attribute", wantAt: `molti"`},
+		{name: "unknown procedo attribute", body: `<serviceTask id="S"
+  p:typo="1" />`, wantCode: "procedo-attribute", wantAt: `1"`},
+		{name: "misplaced attribute", body: `<serviceTask id="S" p:form="domanda" />`, wantCode: "procedo-attribute", wantAt: `domanda"`},
+		{name: "default flow not leaving", body: `<exclusiveGateway id="G" default="F" /><task id="A" /><task id="B" /><sequenceFlow id="F" sourceRef="A" targetRef="B" />`, wantCode: "bpmn-invalid", wantAt: `F"`},
+		{name: "timer text", body: `<intermediateCatchEvent id="E"><timerEventDefinition><timeDuration>
+   five days</timeDuration></timerEventDefinition></intermediateCatchEvent>`, wantCode: "iso8601", wantAt: `five days<`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := head + tt.body + "\n</process>\n</definitions>\n"
+			_, problems, err := model.ResolveBytes("t.bpmn", []byte(doc), nil, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(doc, "\n")
+			for _, p := range problems {
+				if p.Code != tt.wantCode {
+					continue
+				}
+				if p.Process != "P" {
+					t.Errorf("problem process %q, want P", p.Process)
+				}
+				if !p.Pos.IsValid() {
+					t.Fatalf("no position: %v", p)
+				}
+				if at := lines[p.Pos.Line-1][p.Pos.Col-1:]; !strings.HasPrefix(at, tt.wantAt) {
+					t.Errorf("%v points at %q, want %q", p, at, tt.wantAt)
+				}
+				return
+			}
+			t.Errorf("no %s problem in %v", tt.wantCode, problems)
+		})
+	}
+}
