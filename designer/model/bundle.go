@@ -63,6 +63,9 @@ func Load(path string) (*Model, []*Problem, error) {
 	}
 	data, err := os.ReadFile(bpmnPath)
 	if err != nil {
+		if info.IsDir() && errors.Is(err, os.ErrNotExist) {
+			return nil, nil, fmt.Errorf("%w: %s is a folder without %s: a bundle holds %s and forms/*.schema.json", ErrUnreadable, path, BundleFile, BundleFile)
+		}
 		return nil, nil, fmt.Errorf("%w: %v", ErrUnreadable, err)
 	}
 	forms, hasForms, problems := LoadForms(filepath.Join(dir, "forms"))

@@ -1,6 +1,8 @@
 package model_test
 
 import (
+	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -25,6 +27,7 @@ func TestProblemPositions(t *testing.T) {
 		{name: "unknown procedo attribute", body: `<serviceTask id="S"
   p:typo="1" />`, wantCode: "procedo-attribute", wantAt: `1"`},
 		{name: "misplaced attribute", body: `<serviceTask id="S" p:form="domanda" />`, wantCode: "procedo-attribute", wantAt: `domanda"`},
+		{name: "correlation key on a timer", body: `<intermediateCatchEvent id="E" p:correlationKey="x"><timerEventDefinition><timeDuration>P1D</timeDuration></timerEventDefinition></intermediateCatchEvent>`, wantCode: "procedo-attribute", wantAt: `x"`},
 		{name: "default flow not leaving", body: `<exclusiveGateway id="G" default="F" /><task id="A" /><task id="B" /><sequenceFlow id="F" sourceRef="A" targetRef="B" />`, wantCode: "bpmn-invalid", wantAt: `F"`},
 		{name: "timer text", body: `<intermediateCatchEvent id="E"><timerEventDefinition><timeDuration>
    five days</timeDuration></timerEventDefinition></intermediateCatchEvent>`, wantCode: "iso8601", wantAt: `five days<`},
@@ -53,6 +56,53 @@ func TestProblemPositions(t *testing.T) {
 				return
 			}
 			t.Errorf("no %s problem in %v", tt.wantCode, problems)
+		})
+	}
+}
+
+// TestResolveDeterministic resolves the same document twice and compares
+// the models.
+func TestResolveDeterministic(t *testing.T) {
+	a, _, err := model.Load("testdata/ztl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := model.Load("testdata/ztl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Definitions, b.Definitions = nil, nil // parsed trees hold a lazily built index
+	for _, p := range append(a.Processes, b.Processes...) {
+		p.Element = nil
+		for _, n := range p.Nodes {
+			n.Element = nil
+			for _, e := range n.Events {
+				e.Element = nil
+			}
+		}
+		for _, f := range p.Flows {
+			f.Element = nil
+		}
+	}
+	if !reflect.DeepEqual(a, b) {
+		t.Error("two resolutions of the same bundle differ")
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name, path, want string
+	}{
+		{name: "missing", path: "testdata/nope.bpmn", want: "no such file"},
+		{name: "folder without process.bpmn", path: "testdata/ztl/forms", want: "is a folder without process.bpmn"},
+		{name: "not BPMN", path: "testdata/ztl/forms/esito.schema.json", want: "not an XML document"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := model.Load(tt.path)
+			if !errors.Is(err, model.ErrUnreadable) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Load(%q) = %v, want ErrUnreadable containing %q", tt.path, err, tt.want)
+			}
 		})
 	}
 }

@@ -510,6 +510,10 @@ func (r *resolver) procedoAttrs(n *Node) {
 				n.Retries = v
 			}
 		case "correlationKey":
+			if n.Kind != "receiveTask" && n.Event("message") == nil {
+				r.procedoProblem("procedo-attribute", el, a.Local, "procedo:correlationKey on %q, which waits for no message: it belongs on message catch events and receive tasks", n.ID)
+				continue
+			}
 			n.CorrelationKey = r.attrExpr(el, a, n.ID)
 		case "resultVariable":
 			if !isIdent(a.Value) {
