@@ -186,11 +186,21 @@ func checkCEL(c *context) {
 			check(p, base, f.Condition, cel.BoolType)
 		}
 		for _, n := range p.Nodes {
+			// The element variable of a multi-instance activity is visible
+			// inside it: in its own expressions and in those of the nodes
+			// of a multi-instance sub-process.
 			env := base
-			if n.Loop != nil && base != nil {
-				var err error
-				if env, err = base.Extend(cel.Variable(n.Loop.ElementVariable, cel.DynType)); err != nil {
-					env = base
+			if base != nil {
+				var opts []cel.EnvOption
+				for x := n; x != nil; x = x.Parent {
+					if x.Loop != nil {
+						opts = append(opts, cel.Variable(x.Loop.ElementVariable, cel.DynType))
+					}
+				}
+				if len(opts) > 0 {
+					if ext, err := base.Extend(opts...); err == nil {
+						env = ext
+					}
 				}
 			}
 			if n.Loop != nil {
@@ -283,6 +293,9 @@ func checkMessageRequired(c *context) {
 			if n.Kind == "receiveTask" && n.Message == nil {
 				c.node("message-required", n, "%s names no message: set messageRef to a <message> of the document", label(n))
 			}
+			if n.Kind == "endEvent" || n.Kind == "intermediateThrowEvent" {
+				continue // message throw events: unsupported-element
+			}
 			if e := n.Event("message"); e != nil && e.Message == nil {
 				c.node("message-required", n, "%s names no message: set messageRef on its messageEventDefinition to a <message> of the document", label(n))
 			}
@@ -331,6 +344,10 @@ func checkScriptTask(c *context) {
 				c.node("script-task", n, "%s has scriptFormat %q: Procedo runs CEL scripts, set scriptFormat=\"cel\"", label(n), n.ScriptFormat)
 			case n.Script == nil || strings.TrimSpace(n.Script.Text) == "":
 				c.node("script-task", n, "%s has no script: write a CEL expression in <script> and name its result with procedo:resultVariable", label(n))
+			case n.ResultVariable == "":
+				if _, set := n.Element.Attr(bpmn.ProcedoNS, "resultVariable"); !set {
+					c.node("script-task", n, "%s has no procedo:resultVariable: a CEL script has no side effects, so its value must be stored; name the variable", label(n))
+				}
 			}
 		}
 	}

@@ -343,3 +343,35 @@ func TestNonExecutable(t *testing.T) {
 		})
 	}
 }
+
+// TestCELScopes checks that the element variable of a multi-instance
+// sub-process is visible inside it and only there.
+func TestCELScopes(t *testing.T) {
+	dir := t.TempDir()
+	copyTree(t, "testdata/clean", dir)
+	path := filepath.Join(dir, "process.bpmn")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := `<bpmn:sequenceFlow id="F2" sourceRef="Task" targetRef="Sub" />
+    <bpmn:subProcess id="Sub" name="Pareri">
+      <bpmn:multiInstanceLoopCharacteristics procedo:collection="[&quot;a&quot;, &quot;b&quot;]" procedo:elementVariable="ufficio" />
+      <bpmn:startEvent id="SubStart" name="Inizio" />
+      <bpmn:sequenceFlow id="S1" sourceRef="SubStart" targetRef="Parere" />
+      <bpmn:userTask id="Parere" name="Parere" procedo:assignee="ufficio" procedo:form="esito" />
+      <bpmn:sequenceFlow id="S2" sourceRef="Parere" targetRef="SubEnd" />
+      <bpmn:endEvent id="SubEnd" name="Fine" />
+    </bpmn:subProcess>
+    <bpmn:sequenceFlow id="F3" sourceRef="Sub" targetRef="Firma" />
+    <bpmn:userTask id="Firma" name="Firma" procedo:assignee="ufficio" procedo:form="esito" />
+    <bpmn:sequenceFlow id="F4" sourceRef="Firma" targetRef="End" />`
+	data = bytes.Replace(data, []byte(`<bpmn:sequenceFlow id="F2" sourceRef="Task" targetRef="End" />`), []byte(sub), 1)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ds := withRule(lint.Path(dir).Diagnostics, "cel")
+	if len(ds) != 1 || ds[0].ElementID != "Firma" || !strings.Contains(ds[0].Message, "undeclared reference to 'ufficio'") {
+		t.Errorf("want one undeclared 'ufficio' on Firma, got %v", ds)
+	}
+}
