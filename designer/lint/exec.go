@@ -250,6 +250,15 @@ func checkFormMissing(c *context) {
 }
 
 func checkFormRequired(c *context) {
+	// A process started by a call activity gets its data from the caller.
+	called := map[*model.Process]bool{}
+	for _, p := range c.m.Processes {
+		for _, n := range p.Nodes {
+			if n.Call != nil && n.Call.Process != nil {
+				called[n.Call.Process] = true
+			}
+		}
+	}
 	for _, p := range c.executable() {
 		for _, n := range p.Nodes {
 			if n.Form != "" {
@@ -258,7 +267,7 @@ func checkFormRequired(c *context) {
 			switch {
 			case n.Kind == "userTask":
 				c.node("form-required", n, "%s has no procedo:form: the official will only be able to mark it done; name the form they fill", label(n))
-			case isStart(n) && n.Parent == nil && len(n.Events) == 0:
+			case isStart(n) && n.Parent == nil && len(n.Events) == 0 && !called[p]:
 				c.node("form-required", n, "%s has no procedo:form: the citizen will start the procedure without filling in an application; name the application form", label(n))
 			}
 		}

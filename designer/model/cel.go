@@ -115,8 +115,9 @@ func (m *Model) CELEnv(extra ...string) (*cel.Env, error) {
 }
 
 // ProcessVariables returns the variables that processes of the model
-// define beyond the forms: script-task result variables and call-activity
-// outputs, sorted, without duplicates.
+// define beyond the forms: script-task result variables, and the targets
+// of call-activity inputs (set in the called process) and outputs (set in
+// the caller), sorted, without duplicates.
 func (m *Model) ProcessVariables() []string {
 	seen := map[string]bool{}
 	var out []string
@@ -130,6 +131,9 @@ func (m *Model) ProcessVariables() []string {
 		for _, n := range p.Nodes {
 			add(n.ResultVariable)
 			if n.Call != nil {
+				for _, in := range n.Call.Inputs {
+					add(in.Target)
+				}
 				for _, o := range n.Call.Outputs {
 					add(o.Target)
 				}

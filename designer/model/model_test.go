@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"cel.dev/cel-go/cel"
 
@@ -48,10 +49,10 @@ func flowIDs(fs []*model.Flow) string {
 
 func TestResolveBundle(t *testing.T) {
 	m := loadZTL(t)
-	if len(m.Processes) != 1 {
+	if len(m.Processes) != 2 {
 		t.Fatalf("got %d processes", len(m.Processes))
 	}
-	p := m.Processes[0]
+	p := m.Process("ztl")
 	if !p.Executable || p.LegalTerm == nil || p.LegalTerm.String() != "P30D" {
 		t.Errorf("process: executable=%v legalTerm=%v", p.Executable, p.LegalTerm)
 	}
@@ -67,7 +68,7 @@ func TestResolveBundle(t *testing.T) {
 		check func() (got, want any)
 	}{
 		{"outgoing in document order", func() (any, any) { return flowIDs(node(t, p, "Esito").Outgoing), "F_Accolta,F_Integrazione,F_Rigetto" }},
-		{"incoming joins", func() (any, any) { return flowIDs(node(t, p, "Istruttoria").Incoming), "F2,F_Integrata" }},
+		{"incoming joins", func() (any, any) { return flowIDs(node(t, p, "Istruttoria").Incoming), "F2b,F_Integrata" }},
 		{"default flow", func() (any, any) { return node(t, p, "Esito").Default.ID, "F_Rigetto" }},
 		{"default flag", func() (any, any) { return node(t, p, "Esito").Default.IsDefault, true }},
 		{"boundary attached", func() (any, any) { return node(t, p, "Sollecito").AttachedTo.ID, "Istruttoria" }},
@@ -89,9 +90,28 @@ func TestResolveBundle(t *testing.T) {
 		{"correlation key", func() (any, any) { return node(t, p, "Integrazione").CorrelationKey.Text, "richiedente.codiceFiscale" }},
 		{"sub-process nesting", func() (any, any) { return node(t, p, "Firma").Parent.ID, "Rilascio" }},
 		{"sub-process children", func() (any, any) { return len(node(t, p, "Rilascio").Children), 3 }},
+		{"sub-process parent of children", func() (any, any) { return node(t, p, "Rilascio").Children[1].Parent.ID, "Rilascio" }},
 		{"multi-instance", func() (any, any) {
 			l := node(t, p, "Firma").Loop
 			return fmt.Sprintf("%v %s %s", l.Sequential, l.Collection.Text, l.ElementVariable), "true targhe targa"
+		}},
+		{"call resolved", func() (any, any) { return node(t, p, "Veicolo").Call.Process.ID, "verifica-veicolo" }},
+		{"call input", func() (any, any) {
+			in := node(t, p, "Veicolo").Call.Inputs[0]
+			return in.Source.Text + " -> " + in.Target, "targhe[0] -> targa"
+		}},
+		{"call output", func() (any, any) {
+			out := node(t, p, "Veicolo").Call.Outputs[0]
+			return out.Source.Text + " -> " + out.Target, "esito -> esitoVerifica"
+		}},
+		{"process variables", func() (any, any) { return strings.Join(m.ProcessVariables(), ","), "esito,esitoVerifica,targa" }},
+		{"same type in two forms", func() (any, any) {
+			v := m.Variables[6]
+			return fmt.Sprintf("%s %v %s", v.Name, v.Type != nil, strings.Join(v.Forms, "+")), "responsabile true esito+firma"
+		}},
+		{"different types in two forms", func() (any, any) {
+			v := m.Variables[5]
+			return fmt.Sprintf("%s %v", v.Name, v.Type == nil), "protocollo true"
 		}},
 		{"phase defaults to name", func() (any, any) { return node(t, p, "Istruttoria").Phase, "Istruttoria" }},
 		{"flow ends", func() (any, any) {
@@ -126,7 +146,7 @@ func TestResolveBundle(t *testing.T) {
 // document, past entity references.
 func TestExprPositions(t *testing.T) {
 	m := loadZTL(t)
-	p := m.Processes[0]
+	p := m.Process("ztl")
 	data, err := os.ReadFile("testdata/ztl/process.bpmn")
 	if err != nil {
 		t.Fatal(err)
@@ -232,6 +252,33 @@ func TestCELEnvEvaluatesJSON(t *testing.T) {
 		}
 		if got.Value() != tt.want {
 			t.Errorf("%s = %v, want %v", tt.text, got.Value(), tt.want)
+		}
+	}
+}
+
+func TestDurationAddTo(t *testing.T) {
+	rome, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		t.Skip("no time zone data")
+	}
+	start := time.Date(2026, 3, 20, 9, 0, 0, 0, rome)
+	tests := []struct {
+		d    string
+		want time.Time
+	}{
+		// Calendar days keep the wall clock across the switch to summer time (29 March 2026).
+		{"P30D", time.Date(2026, 4, 19, 9, 0, 0, 0, rome)},
+		{"PT48H", time.Date(2026, 3, 22, 9, 0, 0, 0, rome)},
+		{"P1M", time.Date(2026, 4, 20, 9, 0, 0, 0, rome)},
+		{"P1W", time.Date(2026, 3, 27, 9, 0, 0, 0, rome)},
+	}
+	for _, tt := range tests {
+		d, err := model.ParseDuration(tt.d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.AddTo(start); !got.Equal(tt.want) {
+			t.Errorf("%s after %v = %v, want %v", tt.d, start, got, tt.want)
 		}
 	}
 }
