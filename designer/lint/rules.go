@@ -28,6 +28,7 @@ func Rules() []Rule {
 // rules is sorted by id; rules without check are reported from problems
 // of the parser and the resolver.
 var rules = []Rule{
+	{ID: "ad-hoc-sub-process", Severity: Error, Summary: "an ad-hoc sub-process contains no start or end events", check: checkAdHoc},
 	{ID: "bpmn-invalid", Severity: Error, Summary: "the document breaks a rule of BPMN 2.0 that the parser or the resolver checks (a sequence flow to a non-node, across a sub-process boundary, a default flow that does not leave its gateway, a boundary event on a non-activity)"},
 	{ID: "bpmn-parse", Severity: Error, Summary: "the file cannot be read or is not well-formed BPMN 2.0 XML (procedo lint exits with 2)"},
 	{ID: "call-activity", Severity: Error, Execution: true, Summary: "a call activity names the process it calls (calledElement)", check: checkCallActivity},
@@ -40,13 +41,15 @@ var rules = []Rule{
 	{ID: "duplicate-id", Severity: Error, Summary: "every id is unique in the document"},
 	{ID: "end-event-required", Severity: Error, Summary: "every process and sub-process has an end event", check: checkEndEventRequired},
 	{ID: "error-code", Severity: Error, Execution: true, Summary: "an error end event throws an error with an errorCode", check: checkErrorCode},
-	{ID: "event-based-gateway-target", Severity: Error, Summary: "an event-based gateway leads only to intermediate catch events and receive tasks (BPMN 2.0 §10.6.6)", check: checkEventGatewayTargets},
+	{ID: "event-based-gateway", Severity: Error, Summary: "an event-based gateway has at least two outgoing flows, each leading to an intermediate catch event or a receive task (BPMN 2.0 §10.6.6)", check: checkEventGatewayTargets},
+	{ID: "event-sub-process-typed-start-event", Severity: Error, Summary: "the start event of an event sub-process has a trigger (message, timer, error, ...)", check: checkEventSubProcessStart},
 	{ID: "fake-join", Severity: Warning, Summary: "an activity or intermediate event has at most one incoming flow; join with a gateway", check: checkFakeJoin},
 	{ID: "form-invalid", Severity: Error, Summary: "every forms/*.schema.json is a JSON Schema describing an object"},
 	{ID: "form-missing", Severity: Error, Execution: true, Summary: "every form named by procedo:form or procedo:checklist exists in the bundle's forms folder", check: checkFormMissing},
 	{ID: "form-required", Severity: Warning, Execution: true, Summary: "the none start event of an executable process and every user task have a procedo:form", check: checkFormRequired},
 	{ID: "iso8601", Severity: Error, Execution: true, Summary: "timers (timeDate, timeDuration, timeCycle), procedo:legalTerm and procedo:sla are valid ISO 8601"},
 	{ID: "label-required", Severity: Warning, Summary: "flow nodes have a name (except parallel and joining gateways)", check: checkLabelRequired},
+	{ID: "link-event", Severity: Error, Summary: "every link throw event has exactly one link catch event with its name in the same (sub-)process, and every catch has a throw", check: checkLinkEvents},
 	{ID: "legal-term", Severity: Warning, Execution: true, Summary: "an executable process declares its legal term (procedo:legalTerm)", check: checkLegalTerm},
 	{ID: "message-correlation", Severity: Error, Execution: true, Summary: "every message catch of a running instance (receive task, message intermediate or boundary event) has a procedo:correlationKey", check: checkCorrelation},
 	{ID: "message-required", Severity: Error, Execution: true, Summary: "message events and receive tasks name their message (messageRef)", check: checkMessageRequired},
@@ -66,6 +69,7 @@ var rules = []Rule{
 	{ID: "single-event-definition", Severity: Error, Summary: "an event has at most one event definition", check: checkSingleEventDefinition},
 	{ID: "start-event-required", Severity: Error, Summary: "every process and sub-process has a start event", check: checkStartEventRequired},
 	{ID: "sub-process-blank-start-event", Severity: Error, Summary: "the start event of an embedded sub-process is a none start event", check: checkSubProcessStart},
+	{ID: "superfluous-termination", Severity: Warning, Summary: "a terminate end event is used only where other paths may still be active", check: checkSuperfluousTermination},
 	{ID: "superfluous-gateway", Severity: Warning, Summary: "a gateway has more than one incoming or outgoing flow", check: checkSuperfluousGateway},
 	{ID: "timer", Severity: Error, Execution: true, Summary: "a timer has exactly one of timeDate, timeDuration, timeCycle"},
 	{ID: "unreachable", Severity: Error, Summary: "every flow node can be reached from a start event of its (sub-)process", check: checkUnreachable},
@@ -415,12 +419,15 @@ func checkEventGatewayTargets(c *context) {
 			if n.Kind != "eventBasedGateway" {
 				continue
 			}
+			if len(n.Outgoing) < 2 {
+				c.node("event-based-gateway", n, "%s has %d outgoing flow(s): an event-based gateway chooses among at least two events; add the alternatives or remove it", label(n), len(n.Outgoing))
+			}
 			for _, f := range n.Outgoing {
 				t := f.Target
 				if t == nil || t.Kind == "receiveTask" || t.Kind == "intermediateCatchEvent" {
 					continue
 				}
-				c.flow("event-based-gateway-target", f, p, "flow %q leads from event-based gateway %q to %s: an event-based gateway is followed by intermediate catch events (message, timer) or receive tasks", f.ID, n.ID, label(t))
+				c.flow("event-based-gateway", f, p, "flow %q leads from event-based gateway %q to %s: an event-based gateway is followed by intermediate catch events (message, timer) or receive tasks", f.ID, n.ID, label(t))
 			}
 		}
 	}
@@ -475,4 +482,112 @@ func checkNoExecutable(c *context) {
 	}
 	p := c.m.Processes[0]
 	c.add("no-executable-process", p.Pos, p.ID, p, "no process is executable: execution checks were skipped; set isExecutable=\"true\" on the process Procedo should run")
+}
+
+func checkEventSubProcessStart(c *context) {
+	for _, p := range c.m.Processes {
+		for _, n := range p.Nodes {
+			if isStart(n) && n.Parent != nil && n.Parent.TriggeredByEvent && len(n.Events) == 0 {
+				c.node("event-sub-process-typed-start-event", n, "%s of event sub-process %q has no trigger: give it the event that starts the sub-process (message, timer, error, ...)", label(n), n.Parent.ID)
+			}
+		}
+	}
+}
+
+func checkAdHoc(c *context) {
+	for _, p := range c.m.Processes {
+		for _, n := range p.Nodes {
+			if n.Parent != nil && n.Parent.Kind == "adHocSubProcess" && (isStart(n) || isEnd(n)) {
+				c.node("ad-hoc-sub-process", n, "%s is inside ad-hoc sub-process %q, whose activities run in any order: remove the %s", label(n), n.Parent.ID, n.Kind)
+			}
+		}
+	}
+}
+
+// checkLinkEvents pairs link events by name within each scope (BPMN 2.0
+// §10.5.5: a link is a "go to" inside one process level).
+func checkLinkEvents(c *context) {
+	for _, p := range c.m.Processes {
+		for _, s := range scopes(p) {
+			throws, catches := map[string][]*model.Node{}, map[string][]*model.Node{}
+			var names []string
+			for _, n := range s.nodes {
+				e := n.Event("link")
+				if e == nil {
+					continue
+				}
+				name := e.Element.(*bpmn.LinkEventDefinition).Name
+				if name == "" {
+					name = n.Name
+				}
+				if _, seen := throws[name]; !seen {
+					if _, seen := catches[name]; !seen {
+						names = append(names, name)
+					}
+				}
+				switch n.Kind {
+				case "intermediateThrowEvent":
+					throws[name] = append(throws[name], n)
+					if catches[name] == nil {
+						catches[name] = []*model.Node{}
+					}
+				case "intermediateCatchEvent":
+					catches[name] = append(catches[name], n)
+					if throws[name] == nil {
+						throws[name] = []*model.Node{}
+					}
+				}
+			}
+			for _, name := range names {
+				switch {
+				case len(catches[name]) > 1:
+					c.node("link-event", catches[name][1], "link catch event %q repeats the link name %q: a link has one target", catches[name][1].ID, name)
+				case len(catches[name]) == 0 && len(throws[name]) > 0:
+					c.node("link-event", throws[name][0], "link throw event %q goes to link %q, which has no catch event in this process level: add one with the same name", throws[name][0].ID, name)
+				case len(throws[name]) == 0 && len(catches[name]) > 0:
+					c.node("link-event", catches[name][0], "link catch event %q is the target of link %q, which no throw event uses: add a throw event with the same name", catches[name][0].ID, name)
+				}
+			}
+		}
+	}
+}
+
+// checkSuperfluousTermination flags terminate end events in a scope where
+// only one path can be active: no parallel or inclusive gateway, no
+// implicit split, no non-interrupting boundary event.
+func checkSuperfluousTermination(c *context) {
+	for _, p := range c.m.Processes {
+		for _, s := range scopes(p) {
+			parallel := false
+			for _, n := range s.nodes {
+				plain := 0
+				for _, f := range n.Outgoing {
+					if f.Condition == nil && !f.IsDefault {
+						plain++
+					}
+				}
+				if n.Kind == "parallelGateway" || n.Kind == "inclusiveGateway" || n.Kind == "complexGateway" ||
+					n.Kind == "boundaryEvent" && !n.Interrupting || !n.IsGateway() && plain > 1 || n.TriggeredByEvent && !startsInterrupting(n) {
+					parallel = true
+				}
+			}
+			if parallel {
+				continue
+			}
+			for _, n := range s.nodes {
+				if isEnd(n) && n.Event("terminate") != nil {
+					c.node("superfluous-termination", n, "%s terminates, but no other path can be active here: make it a none end event", label(n))
+				}
+			}
+		}
+	}
+}
+
+func startsInterrupting(sub *model.Node) bool {
+	for _, n := range sub.Children {
+		if isStart(n) && !n.Interrupting {
+			return false
+		}
+	}
+	return true
 }
