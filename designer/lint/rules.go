@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"strings"
+
 	"github.com/procedo/procedo/designer/bpmn"
 	"github.com/procedo/procedo/designer/model"
 )
@@ -504,52 +506,70 @@ func checkAdHoc(c *context) {
 	}
 }
 
-// checkLinkEvents pairs link events by name within each scope (BPMN 2.0
-// §10.5.5: a link is a "go to" inside one process level).
+// checkLinkEvents pairs link events within each scope (BPMN 2.0
+// §10.5.5: a link is a "go to" inside one process level): by the target
+// and source references of their definitions when given, else by name
+// (white space collapsed, the event's name when the definition has none).
 func checkLinkEvents(c *context) {
 	for _, p := range c.m.Processes {
 		for _, s := range scopes(p) {
-			throws, catches := map[string][]*model.Node{}, map[string][]*model.Node{}
-			var names []string
+			var throws, catches []*model.Node
+			catchByDef := map[string]*model.Node{}
 			for _, n := range s.nodes {
 				e := n.Event("link")
 				if e == nil {
 					continue
 				}
-				name := e.Element.(*bpmn.LinkEventDefinition).Name
-				if name == "" {
-					name = n.Name
-				}
-				if _, seen := throws[name]; !seen {
-					if _, seen := catches[name]; !seen {
-						names = append(names, name)
-					}
-				}
 				switch n.Kind {
 				case "intermediateThrowEvent":
-					throws[name] = append(throws[name], n)
-					if catches[name] == nil {
-						catches[name] = []*model.Node{}
-					}
+					throws = append(throws, n)
 				case "intermediateCatchEvent":
-					catches[name] = append(catches[name], n)
-					if throws[name] == nil {
-						throws[name] = []*model.Node{}
+					catches = append(catches, n)
+					if e.ID != "" {
+						catchByDef[e.ID] = n
 					}
 				}
 			}
-			for _, name := range names {
-				switch {
-				case len(catches[name]) > 1:
-					c.node("link-event", catches[name][1], "link catch event %q repeats the link name %q: a link has one target", catches[name][1].ID, name)
-				case len(catches[name]) == 0 && len(throws[name]) > 0:
-					c.node("link-event", throws[name][0], "link throw event %q goes to link %q, which has no catch event in this process level: add one with the same name", throws[name][0].ID, name)
-				case len(throws[name]) == 0 && len(catches[name]) > 0:
-					c.node("link-event", catches[name][0], "link catch event %q is the target of link %q, which no throw event uses: add a throw event with the same name", catches[name][0].ID, name)
+			if len(throws)+len(catches) == 0 {
+				continue
+			}
+			paired := map[*model.Node]bool{}
+			byName := map[string][]*model.Node{}
+			for _, n := range catches {
+				name := linkName(n)
+				byName[name] = append(byName[name], n)
+				if len(byName[name]) == 2 {
+					c.node("link-event", n, "link catch event %q repeats the link name %q: a link has one target", n.ID, name)
+				}
+			}
+			for _, n := range throws {
+				def := n.Event("link").Element.(*bpmn.LinkEventDefinition)
+				if t := catchByDef[bpmn.LocalID(def.Target)]; t != nil {
+					paired[t] = true
+					continue
+				}
+				name := linkName(n)
+				if targets := byName[name]; len(targets) > 0 {
+					paired[targets[0]] = true
+					continue
+				}
+				c.node("link-event", n, "link throw event %q goes to link %q, which has no catch event in this process level: add one with the same name", n.ID, name)
+			}
+			for _, n := range catches {
+				if !paired[n] && len(n.Event("link").Element.(*bpmn.LinkEventDefinition).Sources) == 0 {
+					c.node("link-event", n, "link catch event %q is the target of link %q, which no throw event uses: add a throw event with the same name", n.ID, linkName(n))
 				}
 			}
 		}
 	}
+}
+
+func linkName(n *model.Node) string {
+	name := n.Event("link").Element.(*bpmn.LinkEventDefinition).Name
+	if name == "" {
+		name = n.Name
+	}
+	return strings.Join(strings.Fields(name), " ")
 }
 
 // checkSuperfluousTermination flags terminate end events in a scope where
