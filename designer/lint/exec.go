@@ -154,7 +154,7 @@ func checkCEL(c *context) {
 	var base *cel.Env
 	if c.m.HasForms {
 		var err error
-		base, err = c.m.CELEnv(c.m.ProcessVariables()...)
+		base, err = c.m.Env()
 		if err != nil {
 			c.add("cel", bpmn.Pos{Line: 1, Col: 1}, "", nil, "cannot declare the form variables to CEL: %v", err)
 			return
@@ -186,22 +186,9 @@ func checkCEL(c *context) {
 			check(p, base, f.Condition, cel.BoolType)
 		}
 		for _, n := range p.Nodes {
-			// The element variable of a multi-instance activity is visible
-			// inside it: in its own expressions and in those of the nodes
-			// of a multi-instance sub-process.
-			env := base
-			if base != nil {
-				var opts []cel.EnvOption
-				for x := n; x != nil; x = x.Parent {
-					if x.Loop != nil {
-						opts = append(opts, cel.Variable(x.Loop.ElementVariable, cel.DynType))
-					}
-				}
-				if len(opts) > 0 {
-					if ext, err := base.Extend(opts...); err == nil {
-						env = ext
-					}
-				}
+			env, err := model.NodeEnv(base, n)
+			if err != nil {
+				env = base
 			}
 			if n.Loop != nil {
 				check(p, base, n.Loop.Collection, cel.ListType(cel.DynType))

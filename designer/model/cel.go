@@ -114,6 +114,30 @@ func (m *Model) CELEnv(extra ...string) (*cel.Env, error) {
 	return cel.NewEnv(append([]cel.EnvOption{cel.CustomTypeProvider(provider)}, opts...)...)
 }
 
+// Env returns the environment of every expression of the model: the form
+// variables and the variables processes define (ProcessVariables). Use
+// NodeEnv for the expressions of a node.
+func (m *Model) Env() (*cel.Env, error) {
+	return m.CELEnv(m.ProcessVariables()...)
+}
+
+// NodeEnv extends env with what is visible only at n: the element
+// variable of every multi-instance activity that is or encloses n (dyn).
+// The collection and cardinality of a multi-instance are evaluated
+// outside it: check them in env itself.
+func NodeEnv(env *cel.Env, n *Node) (*cel.Env, error) {
+	var opts []cel.EnvOption
+	for x := n; x != nil; x = x.Parent {
+		if x.Loop != nil {
+			opts = append(opts, cel.Variable(x.Loop.ElementVariable, cel.DynType))
+		}
+	}
+	if env == nil || len(opts) == 0 {
+		return env, nil
+	}
+	return env.Extend(opts...)
+}
+
 // ProcessVariables returns the variables that processes of the model
 // define beyond the forms: script-task result variables, and the targets
 // of call-activity inputs (set in the called process) and outputs (set in

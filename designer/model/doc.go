@@ -41,5 +41,20 @@
 // other objects → map(string, dyn). Model.CELEnv builds the environment
 // and Expr.Check compiles an expression in it, checking its result type.
 // Programs of that environment evaluate over plain JSON values (maps,
-// slices, float64), which is what the in-memory path holds.
+// slices, float64), which is what the in-memory path holds. Model.Env adds
+// the variables processes define (script results, call mappings) and
+// NodeEnv the element variable inside a multi-instance activity: lint,
+// codegen and the in-memory path use the same environments, so an
+// expression that lints clean compiles everywhere.
+//
+// # Using the model
+//
+// A consumer (codegen, the in-memory path) loads a bundle, lints it, and
+// refuses it when lint reports errors; the model is then complete: every
+// pointer of an executable process is set, every expression compiles.
+//
+//	m, problems, err := model.Load(dir)
+//	...
+//	if ds := lint.Model(m, problems); hasErrors(ds) { ... }
+//	for _, p := range m.Processes { if p.Executable { ... } }
 package model
