@@ -51,7 +51,9 @@
 //
 // A consumer (codegen, the in-memory path) loads a bundle, lints it, and
 // refuses it when lint reports errors; the model is then complete: every
-// pointer of an executable process is set, every expression compiles.
+// flow has both ends, every boundary event its activity, every attribute
+// its decoded value, every expression compiles (only Call.Process stays
+// nil, when the called process lives in another bundle).
 //
 //	m, problems, err := model.Load(dir)
 //	...
