@@ -52,7 +52,8 @@
 // A consumer (codegen, the in-memory path) loads a bundle, lints it, and
 // refuses it when lint reports errors; the model is then complete: every
 // flow has both ends, every boundary event its activity, every attribute
-// its decoded value, every expression compiles (only Call.Process stays
+// its decoded value, every expression compiles when the bundle has forms
+// (a bare file gets a syntax check only; Call.Process stays
 // nil, when the called process lives in another bundle).
 //
 //	m, problems, err := model.Load(dir)
