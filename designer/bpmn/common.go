@@ -1,6 +1,9 @@
 package bpmn
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Namespace URIs of BPMN 2.0 (§15 of the specification) and of the
 // vendors Procedo knows about.
@@ -228,11 +231,19 @@ func (n *Node) TextContent() string {
 	if n.IsText() {
 		return n.Text
 	}
-	var s string
-	for _, c := range n.Children {
-		s += c.TextContent()
+	var b strings.Builder
+	n.appendText(&b)
+	return b.String()
+}
+
+func (n *Node) appendText(b *strings.Builder) {
+	if n.IsText() {
+		b.WriteString(n.Text)
+		return
 	}
-	return s
+	for _, c := range n.Children {
+		c.appendText(b)
+	}
 }
 
 // suggestPrefix derives a prefix for a namespace that has none yet.

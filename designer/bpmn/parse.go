@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -69,6 +70,7 @@ type parser struct {
 	pos      Pos
 	off      int64 // byte offset of the token at pos
 	recoded  bool  // the input was converted from a single-byte encoding
+	utf16    bool  // the input was UTF-16 and is converted to UTF-8
 	ns       []nsDecl
 	errs     ErrorList
 	prefixes map[string]string // namespace URI → document-wide prefix
@@ -125,9 +127,22 @@ func newParser(name string, data []byte) *parser {
 		prefixes: map[string]string{},
 		taken:    map[string]bool{"bpmn": true, "bpmndi": true, "dc": true, "di": true, "xsi": true, "xml": true, "xmlns": true},
 	}
+	// A byte order mark is not content (XML 1.0 §4.3.3). UTF-16 input,
+	// which some Windows tools write, is converted to UTF-8 up front.
+	switch {
+	case bytes.HasPrefix(data, []byte("\xef\xbb\xbf")):
+		data = data[3:]
+	case bytes.HasPrefix(data, []byte("\xff\xfe")), bytes.HasPrefix(data, []byte("\xfe\xff")):
+		data = utf16ToUTF8(data)
+		p.utf16 = true
+	}
+	p.data = data
 	p.d = xml.NewDecoder(bytes.NewReader(data))
 	p.d.Strict = true
 	p.d.CharsetReader = func(charset string, r io.Reader) (io.Reader, error) {
+		if p.utf16 && strings.HasPrefix(strings.ToLower(charset), "utf-16") {
+			return r, nil // already converted
+		}
 		p.recoded = true
 		return charsetReader(charset, r)
 	}
@@ -177,7 +192,7 @@ func (p *parser) syntaxError(err error) error {
 // sniff rejects data that cannot be XML before the decoder tries, so that
 // a PNG or a text file gets a clear message at 1:1.
 func (p *parser) sniff() error {
-	data := bytes.TrimPrefix(p.data, []byte("\xef\xbb\xbf"))
+	data := p.data
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0] == '<' {
 		return nil
@@ -860,3 +875,26 @@ func (p *parser) attrPos(elem Pos, name xml.Name, nth int) Pos {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// utf16ToUTF8 converts UTF-16 text with a byte order mark to UTF-8. An odd
+// trailing byte or an unpaired surrogate becomes U+FFFD.
+func utf16ToUTF8(data []byte) []byte {
+	be := data[0] == 0xfe
+	data = data[2:]
+	units := make([]uint16, 0, len(data)/2)
+	for i := 0; i+1 < len(data); i += 2 {
+		if be {
+			units = append(units, uint16(data[i])<<8|uint16(data[i+1]))
+		} else {
+			units = append(units, uint16(data[i+1])<<8|uint16(data[i]))
+		}
+	}
+	out := make([]byte, 0, len(data))
+	for _, r := range utf16.Decode(units) {
+		out = utf8.AppendRune(out, r)
+	}
+	if len(data)%2 == 1 {
+		out = utf8.AppendRune(out, utf8.RuneError)
+	}
+	return out
+}

@@ -288,18 +288,12 @@ func checkRef(errs ErrorList, index map[string]Element, external map[string]bool
 }
 
 func sortErrors(errs ErrorList) {
-	for i := 1; i < len(errs); i++ {
-		for j := i; j > 0 && less(errs[j], errs[j-1]); j-- {
-			errs[j], errs[j-1] = errs[j-1], errs[j]
+	slices.SortStableFunc(errs, func(a, b *ParseError) int {
+		if a.Line != b.Line {
+			return a.Line - b.Line
 		}
-	}
-}
-
-func less(a, b *ParseError) bool {
-	if a.Line != b.Line {
-		return a.Line < b.Line
-	}
-	return a.Col < b.Col
+		return a.Col - b.Col
+	})
 }
 
 // Processes returns the processes of the document, in document order.
