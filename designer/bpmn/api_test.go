@@ -79,7 +79,17 @@ func TestLookupAndExtensions(t *testing.T) {
 		})
 	}
 
+	if got := bpmn.NameOf(defs.ElementByID("P")); got != "" {
+		t.Errorf("NameOf(process without name) = %q", got)
+	}
+	if got := bpmn.NameOf(defs.ElementByID("S_di")); got != "" {
+		t.Errorf("NameOf(shape) = %q", got)
+	}
 	proc := defs.ElementByID("P").(*bpmn.Process)
+	proc.Name = "Permesso"
+	if got := bpmn.NameOf(proc); got != "Permesso" {
+		t.Errorf("NameOf(process) = %q", got)
+	}
 	if v, ok := proc.Attr("http://camunda.org/schema/1.0/bpmn", "versionTag"); !ok || v != "3" {
 		t.Errorf("camunda:versionTag = %q, %v", v, ok)
 	}
@@ -197,6 +207,15 @@ func TestWriteRejectsInvalidCharacters(t *testing.T) {
 	task.Name = "bad\x00name"
 	if _, err := bpmn.Marshal(task); err == nil || !strings.Contains(err.Error(), "not allowed in XML") {
 		t.Errorf("err = %v, want a refusal of U+0000", err)
+	}
+}
+
+func TestWriteRejectsShadowedField(t *testing.T) {
+	task := &bpmn.Task{}
+	task.ID = "T"
+	task.SetAttr("", "name", "twice")
+	if _, err := bpmn.Marshal(task); err == nil || !strings.Contains(err.Error(), `foreign attribute "name" shadows a field`) {
+		t.Errorf("err = %v, want a refusal to write name twice", err)
 	}
 }
 

@@ -306,3 +306,25 @@ func (d *Definitions) Processes() []*Process {
 	}
 	return out
 }
+
+// NameOf returns the name attribute of an element ("" when its type has
+// none or it is unset), for messages that name elements as analysts see
+// them.
+func NameOf(el Element) string {
+	if el == nil {
+		return ""
+	}
+	if n, ok := el.(*Node); ok {
+		v, _ := n.Attr("", "name")
+		return v
+	}
+	v := reflect.ValueOf(el)
+	if v.IsNil() {
+		return ""
+	}
+	ti := getTypeInfo(v.Elem().Type())
+	if f := ti.attrMap["name"]; f != nil && f.atype == attrString {
+		return v.Elem().FieldByIndex(f.index).String()
+	}
+	return ""
+}
