@@ -174,6 +174,23 @@ func TestSetAttrRoundTrip(t *testing.T) {
 
 // A model built in Go (no source) is written with declared namespaces,
 // and two vendor namespaces that want the same prefix get distinct ones.
+func TestEmptyAttributesSurvive(t *testing.T) {
+	src := doc(`<bpmn:process id="P" name=""><bpmn:sequenceFlow id="F" name="" sourceRef="P" targetRef="P"/></bpmn:process>`)
+	defs, err := bpmn.ParseBytes("e.bpmn", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := bpmn.Marshal(defs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<bpmn:process id="P" name="">`, `<bpmn:sequenceFlow id="F" name="" sourceRef="P" targetRef="P"/>`} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %s\n%s", want, out)
+		}
+	}
+}
+
 func TestWriteBuiltModel(t *testing.T) {
 	task := &bpmn.UserTask{}
 	task.ID = "T"

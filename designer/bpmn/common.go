@@ -69,6 +69,10 @@ type Common struct {
 	// Foreign are child elements of other namespaces, and BPMN elements
 	// that this package does not model as types, in document order.
 	Foreign []*Node `bpmn:"-"`
+
+	// empty lists the string attributes present in the source with an
+	// empty value (name=""), so that writing keeps them.
+	empty []string
 }
 
 // ElementID returns the id attribute.

@@ -481,6 +481,9 @@ func (p *parser) decodeStruct(start xml.StartElement, pos Pos, v reflect.Value, 
 		if f.xsi {
 			value = p.qnameValue(value)
 		}
+		if value == "" && f.atype == attrString {
+			c.empty = append(c.empty, f.local)
+		}
 		if err := setAttrField(v.FieldByIndex(f.index), f, value); err != nil {
 			p.report(p.attrPos(pos, a.Name, 1), CodeValue, "attribute %s of <%s>: %v", rawName(a.Name), rawName(start.Name), err)
 		}

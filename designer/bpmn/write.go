@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -181,7 +182,7 @@ func (w *writer) element(name string, v reflect.Value, ti *typeInfo, depth int, 
 		switch f.atype {
 		case attrString:
 			s = fv.String()
-			if s == "" {
+			if s == "" && !slices.Contains(c.empty, f.local) {
 				continue
 			}
 		case attrBoolPtr:
