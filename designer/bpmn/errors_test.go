@@ -186,6 +186,11 @@ func TestParseErrors(t *testing.T) {
 			want: []string{`1:1: [syntax] unexpected end of file: <bpmn:definitions> is not closed`},
 		},
 		{
+			name: "nesting too deep",
+			src:  doc(`<bpmn:extensionElements>` + strings.Repeat("<x:a xmlns:x=\"http://x\">", 6000) + `</bpmn:extensionElements>`),
+			want: []string{`3:119977: [syntax] elements nested more than 5000 deep`},
+		},
+		{
 			name: "root is not definitions",
 			src:  `<bpmn:process xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"/>`,
 			want: []string{`1:1: [misplaced] root element is <bpmn:process>, want <definitions>`},

@@ -61,6 +61,11 @@ func ParseFragment(name string, data []byte) (Element, error) {
 	return p.document(false)
 }
 
+// maxDepth bounds the nesting of elements, so that a hostile document
+// cannot exhaust the stack of the recursive decoder. Real models nest a
+// few dozen levels.
+const maxDepth = 5000
+
 type nsDecl struct{ prefix, uri string }
 
 type parser struct {
@@ -72,6 +77,7 @@ type parser struct {
 	recoded  bool  // the input was converted from a single-byte encoding
 	utf16    bool  // the input was UTF-16 and is converted to UTF-8
 	ns       []nsDecl
+	depth    int // open elements
 	errs     ErrorList
 	prefixes map[string]string // namespace URI → document-wide prefix
 	taken    map[string]bool   // prefixes in use
@@ -167,6 +173,14 @@ func (p *parser) next() (xml.Token, error) {
 	tok, err := p.d.RawToken()
 	if err != nil {
 		return nil, p.syntaxError(err)
+	}
+	switch tok.(type) {
+	case xml.StartElement:
+		if p.depth++; p.depth > maxDepth {
+			return nil, p.errAt(p.pos, CodeSyntax, fmt.Sprintf("elements nested more than %d deep", maxDepth))
+		}
+	case xml.EndElement:
+		p.depth--
 	}
 	return tok, nil
 }
