@@ -79,7 +79,17 @@ func TestLookupAndExtensions(t *testing.T) {
 		})
 	}
 
+	if got := bpmn.NameOf(defs.ElementByID("P")); got != "" {
+		t.Errorf("NameOf(process without name) = %q", got)
+	}
+	if got := bpmn.NameOf(defs.ElementByID("S_di")); got != "" {
+		t.Errorf("NameOf(shape) = %q", got)
+	}
 	proc := defs.ElementByID("P").(*bpmn.Process)
+	proc.Name = "Permesso"
+	if got := bpmn.NameOf(proc); got != "Permesso" {
+		t.Errorf("NameOf(process) = %q", got)
+	}
 	if v, ok := proc.Attr("http://camunda.org/schema/1.0/bpmn", "versionTag"); !ok || v != "3" {
 		t.Errorf("camunda:versionTag = %q, %v", v, ok)
 	}
@@ -164,6 +174,23 @@ func TestSetAttrRoundTrip(t *testing.T) {
 
 // A model built in Go (no source) is written with declared namespaces,
 // and two vendor namespaces that want the same prefix get distinct ones.
+func TestEmptyAttributesSurvive(t *testing.T) {
+	src := doc(`<bpmn:process id="P" name=""><bpmn:sequenceFlow id="F" name="" sourceRef="P" targetRef="P"/></bpmn:process>`)
+	defs, err := bpmn.ParseBytes("e.bpmn", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := bpmn.Marshal(defs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<bpmn:process id="P" name="">`, `<bpmn:sequenceFlow id="F" name="" sourceRef="P" targetRef="P"/>`} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %s\n%s", want, out)
+		}
+	}
+}
+
 func TestWriteBuiltModel(t *testing.T) {
 	task := &bpmn.UserTask{}
 	task.ID = "T"
@@ -197,6 +224,15 @@ func TestWriteRejectsInvalidCharacters(t *testing.T) {
 	task.Name = "bad\x00name"
 	if _, err := bpmn.Marshal(task); err == nil || !strings.Contains(err.Error(), "not allowed in XML") {
 		t.Errorf("err = %v, want a refusal of U+0000", err)
+	}
+}
+
+func TestWriteRejectsShadowedField(t *testing.T) {
+	task := &bpmn.Task{}
+	task.ID = "T"
+	task.SetAttr("", "name", "twice")
+	if _, err := bpmn.Marshal(task); err == nil || !strings.Contains(err.Error(), `foreign attribute "name" shadows a field`) {
+		t.Errorf("err = %v, want a refusal to write name twice", err)
 	}
 }
 

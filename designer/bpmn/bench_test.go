@@ -1,6 +1,9 @@
 package bpmn_test
 
 import (
+	"bytes"
+	"encoding/xml"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -55,6 +58,25 @@ func BenchmarkWrite(b *testing.B) {
 	for b.Loop() {
 		if _, err := bpmn.Marshal(defs); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTokenize is the floor under BenchmarkParse: encoding/xml
+// RawToken over the same file, building nothing.
+func BenchmarkTokenize(b *testing.B) {
+	data := readLargest(b)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		d := xml.NewDecoder(bytes.NewReader(data))
+		for {
+			_, err := d.RawToken()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }

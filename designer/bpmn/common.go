@@ -1,6 +1,9 @@
 package bpmn
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Namespace URIs of BPMN 2.0 (§15 of the specification) and of the
 // vendors Procedo knows about.
@@ -66,6 +69,10 @@ type Common struct {
 	// Foreign are child elements of other namespaces, and BPMN elements
 	// that this package does not model as types, in document order.
 	Foreign []*Node `bpmn:"-"`
+
+	// empty lists the string attributes present in the source with an
+	// empty value (name=""), so that writing keeps them.
+	empty []string
 }
 
 // ElementID returns the id attribute.
@@ -228,11 +235,19 @@ func (n *Node) TextContent() string {
 	if n.IsText() {
 		return n.Text
 	}
-	var s string
-	for _, c := range n.Children {
-		s += c.TextContent()
+	var b strings.Builder
+	n.appendText(&b)
+	return b.String()
+}
+
+func (n *Node) appendText(b *strings.Builder) {
+	if n.IsText() {
+		b.WriteString(n.Text)
+		return
 	}
-	return s
+	for _, c := range n.Children {
+		c.appendText(b)
+	}
 }
 
 // suggestPrefix derives a prefix for a namespace that has none yet.

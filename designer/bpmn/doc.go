@@ -12,7 +12,13 @@
 // fixtures of bpmn-moddle, a snippet pasted in the designer). Namespace
 // prefixes do not matter: bpmn:, bpmn2:, semantic:, a default namespace or
 // any other prefix resolve by namespace URI (BPMN 2.0 §15, XML Namespaces
-// 1.0 §6).
+// 1.0 §6). An abstract element typed with xsi:type
+// (<eventDefinition xsi:type="bpmn:tTimerEventDefinition">) is read as the
+// concrete element.
+//
+// Input may be UTF-8 (with or without a byte order mark), UTF-16 with a
+// byte order mark, ISO-8859-1 or US-ASCII; other declared encodings are
+// refused with a clear error rather than guessed.
 //
 // Errors are *ParseError values ("file:line:col: message", with a Code
 // such as CodeSyntax or CodeDanglingRef and, when known, the element id).
@@ -46,7 +52,7 @@
 //
 // Walk and Elements visit every element of a tree in document order;
 // (*Definitions).ElementByID finds one by id (call Reindex after adding
-// elements).
+// elements); NameOf gives an element's name attribute for messages.
 //
 // # Extensions
 //
@@ -61,7 +67,7 @@
 // trees, verbatim and in order; ExtensionElements.Find and Node.Find
 // select them by namespace URI and local name. Foreign elements found
 // elsewhere, and BPMN elements this package does not model as types
-// (choreographies, conversations, global tasks), are kept as *Node in
+// (choreographies, conversations, correlation keys), are kept as *Node in
 // Common.Foreign and written back after the modelled children. XML
 // comments and processing instructions are not kept.
 //
@@ -76,6 +82,13 @@
 // after in document order; indentation is two spaces. Writing is a fixed
 // point: Marshal(Parse(Marshal(x))) == Marshal(x) byte for byte, and
 // Parse(Marshal(x)) equals x (Equal ignores source positions).
+//
+// Write refuses (with an error, never a panic) a tree it cannot write
+// faithfully: a character XML does not allow, or a foreign attribute
+// without namespace that shadows a field of the element.
+//
+// A parsed tree is plain data: reading it from several goroutines is safe;
+// changing it while another goroutine reads it is not.
 //
 // Values of xsi:type are stored with their prefix normalised to the
 // canonical one ("bpmn:tFormalExpression"), because the document's own

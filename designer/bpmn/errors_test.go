@@ -2,11 +2,13 @@ package bpmn_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/procedo/procedo/designer/bpmn"
 	"github.com/procedo/procedo/internal/testenv"
@@ -184,6 +186,11 @@ func TestParseErrors(t *testing.T) {
 			want: []string{`1:1: [syntax] unexpected end of file: <bpmn:definitions> is not closed`},
 		},
 		{
+			name: "nesting too deep",
+			src:  doc(`<bpmn:extensionElements>` + strings.Repeat("<x:a xmlns:x=\"http://x\">", 6000) + `</bpmn:extensionElements>`),
+			want: []string{`3:119977: [syntax] elements nested more than 5000 deep`},
+		},
+		{
 			name: "root is not definitions",
 			src:  `<bpmn:process xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"/>`,
 			want: []string{`1:1: [misplaced] root element is <bpmn:process>, want <definitions>`},
@@ -217,6 +224,46 @@ func TestParseErrors(t *testing.T) {
 				if !strings.HasPrefix(got, tt.want[i]) {
 					t.Errorf("problem %d:\n got  %s\n want %s...", i, got, tt.want[i])
 				}
+			}
+		})
+	}
+}
+
+func TestParseEncodings(t *testing.T) {
+	const body = `<?xml version="1.0" encoding="%s"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D"><process id="P" name="Città"/></definitions>`
+	utf16le := func(s string) []byte {
+		out := []byte{0xff, 0xfe}
+		for _, u := range utf16.Encode([]rune(s)) {
+			out = append(out, byte(u), byte(u>>8))
+		}
+		return out
+	}
+	utf16be := func(s string) []byte {
+		out := []byte{0xfe, 0xff}
+		for _, u := range utf16.Encode([]rune(s)) {
+			out = append(out, byte(u>>8), byte(u))
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		data []byte
+	}{
+		{name: "UTF-8", data: []byte(fmt.Sprintf(body, "UTF-8"))},
+		{name: "UTF-8 with BOM", data: append([]byte("\xef\xbb\xbf"), fmt.Sprintf(body, "UTF-8")...)},
+		{name: "ISO-8859-1", data: []byte(strings.Replace(fmt.Sprintf(body, "ISO-8859-1"), "Città", "Citt\xe0", 1))},
+		{name: "UTF-16LE with BOM", data: utf16le(fmt.Sprintf(body, "UTF-16"))},
+		{name: "UTF-16BE with BOM", data: utf16be(fmt.Sprintf(body, "UTF-16"))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defs, err := bpmn.ParseBytes("enc.bpmn", tt.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := defs.ElementByID("P").(*bpmn.Process).Name; got != "Città" {
+				t.Errorf("name = %q, want Città", got)
 			}
 		})
 	}

@@ -85,3 +85,31 @@ func ExampleErrors() {
 	// Output:
 	// bad.bpmn:14:5: <sequenceFlow id="F2">: targetRef "Fine" does not match the id of any element [dangling-ref] element F2
 }
+
+func ExampleWalk() {
+	defs, _ := bpmn.ParseBytes("ztl.bpmn", []byte(exampleDoc))
+	bpmn.Walk(defs, func(el, parent bpmn.Element) bool {
+		if _, ok := el.(bpmn.FlowNode); ok {
+			fmt.Printf("%s %q in %s\n", el.ElementID(), bpmn.NameOf(el), parent.ElementID())
+		}
+		return true
+	})
+	// Output:
+	// Start "" in Ztl
+	// Review "Istruttoria" in Ztl
+	// End "" in Ztl
+}
+
+func ExampleParseFragment() {
+	el, err := bpmn.ParseFragment("snippet", []byte(`<timerEventDefinition xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">
+  <timeDuration>P30D</timeDuration>
+</timerEventDefinition>`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	timer := el.(*bpmn.TimerEventDefinition)
+	fmt.Println(timer.Kind(), timer.TimeDuration.Text)
+	// Output:
+	// timerEventDefinition P30D
+}

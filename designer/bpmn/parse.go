@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -60,6 +61,11 @@ func ParseFragment(name string, data []byte) (Element, error) {
 	return p.document(false)
 }
 
+// maxDepth bounds the nesting of elements, so that a hostile document
+// cannot exhaust the stack of the recursive decoder. Real models nest a
+// few dozen levels.
+const maxDepth = 5000
+
 type nsDecl struct{ prefix, uri string }
 
 type parser struct {
@@ -69,7 +75,9 @@ type parser struct {
 	pos      Pos
 	off      int64 // byte offset of the token at pos
 	recoded  bool  // the input was converted from a single-byte encoding
+	utf16    bool  // the input was UTF-16 and is converted to UTF-8
 	ns       []nsDecl
+	depth    int // open elements
 	errs     ErrorList
 	prefixes map[string]string // namespace URI → document-wide prefix
 	taken    map[string]bool   // prefixes in use
@@ -125,9 +133,22 @@ func newParser(name string, data []byte) *parser {
 		prefixes: map[string]string{},
 		taken:    map[string]bool{"bpmn": true, "bpmndi": true, "dc": true, "di": true, "xsi": true, "xml": true, "xmlns": true},
 	}
+	// A byte order mark is not content (XML 1.0 §4.3.3). UTF-16 input,
+	// which some Windows tools write, is converted to UTF-8 up front.
+	switch {
+	case bytes.HasPrefix(data, []byte("\xef\xbb\xbf")):
+		data = data[3:]
+	case bytes.HasPrefix(data, []byte("\xff\xfe")), bytes.HasPrefix(data, []byte("\xfe\xff")):
+		data = utf16ToUTF8(data)
+		p.utf16 = true
+	}
+	p.data = data
 	p.d = xml.NewDecoder(bytes.NewReader(data))
 	p.d.Strict = true
 	p.d.CharsetReader = func(charset string, r io.Reader) (io.Reader, error) {
+		if p.utf16 && strings.HasPrefix(strings.ToLower(charset), "utf-16") {
+			return r, nil // already converted
+		}
 		p.recoded = true
 		return charsetReader(charset, r)
 	}
@@ -153,6 +174,14 @@ func (p *parser) next() (xml.Token, error) {
 	if err != nil {
 		return nil, p.syntaxError(err)
 	}
+	switch tok.(type) {
+	case xml.StartElement:
+		if p.depth++; p.depth > maxDepth {
+			return nil, p.errAt(p.pos, CodeSyntax, fmt.Sprintf("elements nested more than %d deep", maxDepth))
+		}
+	case xml.EndElement:
+		p.depth--
+	}
 	return tok, nil
 }
 
@@ -177,7 +206,7 @@ func (p *parser) syntaxError(err error) error {
 // sniff rejects data that cannot be XML before the decoder tries, so that
 // a PNG or a text file gets a clear message at 1:1.
 func (p *parser) sniff() error {
-	data := bytes.TrimPrefix(p.data, []byte("\xef\xbb\xbf"))
+	data := p.data
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0] == '<' {
 		return nil
@@ -465,6 +494,9 @@ func (p *parser) decodeStruct(start xml.StartElement, pos Pos, v reflect.Value, 
 		value := a.Value
 		if f.xsi {
 			value = p.qnameValue(value)
+		}
+		if value == "" && f.atype == attrString {
+			c.empty = append(c.empty, f.local)
 		}
 		if err := setAttrField(v.FieldByIndex(f.index), f, value); err != nil {
 			p.report(p.attrPos(pos, a.Name, 1), CodeValue, "attribute %s of <%s>: %v", rawName(a.Name), rawName(start.Name), err)
@@ -860,3 +892,26 @@ func (p *parser) attrPos(elem Pos, name xml.Name, nth int) Pos {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// utf16ToUTF8 converts UTF-16 text with a byte order mark to UTF-8. An odd
+// trailing byte or an unpaired surrogate becomes U+FFFD.
+func utf16ToUTF8(data []byte) []byte {
+	be := data[0] == 0xfe
+	data = data[2:]
+	units := make([]uint16, 0, len(data)/2)
+	for i := 0; i+1 < len(data); i += 2 {
+		if be {
+			units = append(units, uint16(data[i])<<8|uint16(data[i+1]))
+		} else {
+			units = append(units, uint16(data[i+1])<<8|uint16(data[i]))
+		}
+	}
+	out := make([]byte, 0, len(data))
+	for _, r := range utf16.Decode(units) {
+		out = utf8.AppendRune(out, r)
+	}
+	if len(data)%2 == 1 {
+		out = utf8.AppendRune(out, utf8.RuneError)
+	}
+	return out
+}

@@ -288,18 +288,12 @@ func checkRef(errs ErrorList, index map[string]Element, external map[string]bool
 }
 
 func sortErrors(errs ErrorList) {
-	for i := 1; i < len(errs); i++ {
-		for j := i; j > 0 && less(errs[j], errs[j-1]); j-- {
-			errs[j], errs[j-1] = errs[j-1], errs[j]
+	slices.SortStableFunc(errs, func(a, b *ParseError) int {
+		if a.Line != b.Line {
+			return a.Line - b.Line
 		}
-	}
-}
-
-func less(a, b *ParseError) bool {
-	if a.Line != b.Line {
-		return a.Line < b.Line
-	}
-	return a.Col < b.Col
+		return a.Col - b.Col
+	})
 }
 
 // Processes returns the processes of the document, in document order.
@@ -311,4 +305,26 @@ func (d *Definitions) Processes() []*Process {
 		}
 	}
 	return out
+}
+
+// NameOf returns the name attribute of an element ("" when its type has
+// none or it is unset), for messages that name elements as analysts see
+// them.
+func NameOf(el Element) string {
+	if el == nil {
+		return ""
+	}
+	if n, ok := el.(*Node); ok {
+		v, _ := n.Attr("", "name")
+		return v
+	}
+	v := reflect.ValueOf(el)
+	if v.IsNil() {
+		return ""
+	}
+	ti := getTypeInfo(v.Elem().Type())
+	if f := ti.attrMap["name"]; f != nil && f.atype == attrString {
+		return v.Elem().FieldByIndex(f.index).String()
+	}
+	return ""
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -181,7 +182,7 @@ func (w *writer) element(name string, v reflect.Value, ti *typeInfo, depth int, 
 		switch f.atype {
 		case attrString:
 			s = fv.String()
-			if s == "" {
+			if s == "" && !slices.Contains(c.empty, f.local) {
 				continue
 			}
 		case attrBoolPtr:
@@ -206,6 +207,17 @@ func (w *writer) element(name string, v reflect.Value, ti *typeInfo, depth int, 
 			w.attr("xsi:type", s)
 		} else {
 			w.attr(f.local, s)
+		}
+	}
+	for _, a := range c.ExtAttrs {
+		key := a.Local
+		if a.Space == XSINS && a.Local == "type" {
+			key = "xsi:type"
+		} else if a.Space != "" {
+			continue
+		}
+		if ti.attrMap[key] != nil && w.err == nil {
+			w.err = fmt.Errorf("bpmn: <%s id=%q>: foreign attribute %q shadows a field of the element; set the field instead", name, c.ID, key)
 		}
 	}
 	w.extAttrs(c.ExtAttrs)
