@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/procedo/procedo/designer/model"
 )
@@ -103,6 +104,58 @@ func TestLoadErrors(t *testing.T) {
 			if !errors.Is(err, model.ErrUnreadable) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Load(%q) = %v, want ErrUnreadable containing %q", tt.path, err, tt.want)
 			}
+		})
+	}
+}
+
+// TestPositionsInOtherEncodings checks that positions stay exact for a
+// byte order mark, UTF-16 and ISO-8859-1 input, which the parser counts in
+// UTF-8.
+func TestPositionsInOtherEncodings(t *testing.T) {
+	const doc = `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:p="https://procedo.dev/bpmn/1.0" id="D" targetNamespace="t"><process id="P" isExecutable="true"><userTask id="T" name="Attività" p:sla="dieci giorni" /></process></definitions>`
+	utf16le := func(s string) []byte {
+		out := []byte{0xff, 0xfe}
+		for _, u := range utf16.Encode([]rune(s)) {
+			out = append(out, byte(u), byte(u>>8))
+		}
+		return out
+	}
+	latin1 := func(s string) []byte {
+		var out []byte
+		for _, r := range s {
+			out = append(out, byte(r))
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		data []byte
+	}{
+		{name: "utf-8", data: []byte(doc)},
+		{name: "utf-8 with BOM", data: append([]byte("\xef\xbb\xbf"), doc...)},
+		{name: "utf-16", data: utf16le(doc)},
+		{name: "iso-8859-1", data: latin1(`<?xml version="1.0" encoding="ISO-8859-1"?>` + doc)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, problems, err := model.ResolveBytes("t.bpmn", tt.data, nil, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range problems {
+				if p.Code != "iso8601" {
+					continue
+				}
+				line := strings.Split(doc, "\n")[0]
+				if tt.name == "iso-8859-1" {
+					line = `<?xml version="1.0" encoding="ISO-8859-1"?>` + line
+				}
+				if at := line[p.Pos.Col-1:]; !strings.HasPrefix(at, "dieci giorni") {
+					t.Errorf("position %v holds %q", p.Pos, at[:min(len(at), 20)])
+				}
+				return
+			}
+			t.Errorf("no iso8601 problem: %v", problems)
 		})
 	}
 }

@@ -3,6 +3,8 @@ package model
 import (
 	"bytes"
 	"sort"
+	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/procedo/procedo/designer/bpmn"
@@ -18,8 +20,11 @@ type Source struct {
 	lines []int // byte offset of the start of each line
 }
 
-// NewSource indexes the lines of data.
+// NewSource indexes the lines of data. The text is first brought to the
+// form the bpmn parser counts positions in: without a byte order mark,
+// UTF-16 and ISO-8859-1 converted to UTF-8.
 func NewSource(name string, data []byte) *Source {
+	data = toUTF8(data)
 	s := &Source{Name: name, Data: data, lines: make([]int, 1, 64)}
 	for i, b := range data {
 		if b == '\n' {
@@ -162,3 +167,72 @@ func (s *Source) advance(off, n int) int {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// toUTF8 mirrors the input handling of package bpmn (XML 1.0 §4.3.3, F.1).
+func toUTF8(data []byte) []byte {
+	switch {
+	case bytes.HasPrefix(data, []byte("\xef\xbb\xbf")):
+		return data[3:]
+	case bytes.HasPrefix(data, []byte("\xff\xfe")), bytes.HasPrefix(data, []byte("\xfe\xff")):
+		be := data[0] == 0xfe
+		body := data[2:]
+		units := make([]uint16, 0, len(body)/2)
+		for i := 0; i+1 < len(body); i += 2 {
+			if be {
+				units = append(units, uint16(body[i])<<8|uint16(body[i+1]))
+			} else {
+				units = append(units, uint16(body[i+1])<<8|uint16(body[i]))
+			}
+		}
+		out := make([]byte, 0, len(body))
+		for _, r := range utf16.Decode(units) {
+			out = utf8.AppendRune(out, r)
+		}
+		return out
+	}
+	if isLatin1(data) {
+		out := make([]byte, 0, len(data)+len(data)/16)
+		for _, c := range data {
+			out = utf8.AppendRune(out, rune(c))
+		}
+		return out
+	}
+	return data
+}
+
+// isLatin1 reports whether the XML declaration names ISO-8859-1 and the
+// text is not ASCII (for ASCII the conversion changes nothing).
+func isLatin1(data []byte) bool {
+	head := data[:min(len(data), 200)]
+	if !bytes.HasPrefix(head, []byte("<?xml")) {
+		return false
+	}
+	end := bytes.Index(head, []byte("?>"))
+	if end < 0 {
+		return false
+	}
+	decl := strings.ToLower(string(head[:end]))
+	i := strings.Index(decl, "encoding")
+	if i < 0 {
+		return false
+	}
+	enc := strings.Trim(strings.TrimLeft(decl[i+len("encoding"):], " \t\r\n="), " \t\r\n")
+	if enc == "" {
+		return false
+	}
+	q := enc[0]
+	if j := strings.IndexByte(enc[1:], q); (q == '"' || q == '\'') && j >= 0 {
+		enc = enc[1 : j+1]
+	}
+	switch enc {
+	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "iso_8859-1":
+	default:
+		return false
+	}
+	for _, c := range data {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
