@@ -26,6 +26,7 @@ func TestLintExitCodes(t *testing.T) {
 		{name: "no path", args: nil, wantCode: 2, wantErr: "Usage: procedo lint"},
 		{name: "bad format", args: []string{"--format", "xml", td + "clean"}, wantCode: 2, wantErr: `unknown format "xml"`},
 		{name: "help", args: []string{"-h"}, wantCode: 0, wantErr: "Exit status"},
+		{name: "list rules", args: []string{"--rules"}, wantCode: 0, wantOut: "user-task-assignment                 error   execution  a user task has procedo:offices"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/procedo/procedo/designer/bpmn"
@@ -24,10 +25,11 @@ type Rule struct {
 func Rules() []Rule {
 	out := make([]Rule, len(rules))
 	copy(out, rules)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
 
-// rules is sorted by id; rules without check are reported from problems
+// rules lists the rules; rules without check are reported from problems
 // of the parser and the resolver.
 var rules = []Rule{
 	{ID: "ad-hoc-sub-process", Severity: Error, Summary: "an ad-hoc sub-process contains no start or end events", check: checkAdHoc},
