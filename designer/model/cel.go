@@ -111,7 +111,10 @@ func (m *Model) CELEnv(extra ...string) (*cel.Env, error) {
 		}
 	}
 	// The provider goes first: variables are declared against it.
-	return cel.NewEnv(append([]cel.EnvOption{cel.CustomTypeProvider(provider)}, opts...)...)
+	// Cross-type numeric comparisons let an analyst write importo > 10 for
+	// a number (double) property; arithmetic still needs matching types.
+	base := []cel.EnvOption{cel.CustomTypeProvider(provider), cel.CrossTypeNumericComparisons(true)}
+	return cel.NewEnv(append(base, opts...)...)
 }
 
 // Env returns the environment of every expression of the model: the form

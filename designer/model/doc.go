@@ -40,8 +40,11 @@
 // declared properties → an object type whose fields the checker knows,
 // other objects → map(string, dyn). Model.CELEnv builds the environment
 // and Expr.Check compiles an expression in it, checking its result type.
-// Programs of that environment evaluate over plain JSON values (maps,
-// slices, float64), which is what the in-memory path holds. Model.Env adds
+// Numbers compare across int and double (importo > 10), arithmetic needs
+// matching types. Programs of that environment evaluate over plain JSON
+// values (maps, slices, strings, bools), which is what the in-memory path
+// holds, with one conversion: a property of type integer must be given as
+// int64, since JSON decoding yields float64. Model.Env adds
 // the variables processes define (script results, call mappings) and
 // NodeEnv the element variable inside a multi-instance activity: lint,
 // codegen and the in-memory path use the same environments, so an

@@ -188,7 +188,8 @@ func TestCheckTypes(t *testing.T) {
 		{name: "number is double", text: `importo > 10.0`, want: cel.BoolType},
 		{name: "list size", text: `size(targhe) > 1`, want: cel.BoolType},
 		{name: "unknown variable", text: `decisione == "x" && esitto`, want: cel.BoolType, wantCol: 21, wantMsg: "undeclared reference to 'esitto'"},
-		{name: "int vs double", text: `importo > 10`, want: cel.BoolType, wantCol: 9, wantMsg: "no matching overload"},
+		{name: "int vs double comparison", text: `importo > 10`, want: cel.BoolType},
+		{name: "int vs double arithmetic", text: `importo + 1 > 10.0`, want: cel.BoolType, wantCol: 9, wantMsg: "no matching overload"},
 		{name: "not bool", text: `importo + 1.0`, want: cel.BoolType, wantCol: 9, wantMsg: "yields double, want bool"},
 		{name: "syntax", text: `decisione ==`, want: cel.BoolType, wantCol: 13, wantMsg: "Syntax error"},
 		{name: "assignee string", text: `responsabile`, want: cel.StringType},
@@ -235,6 +236,7 @@ func TestCELEnvEvaluatesJSON(t *testing.T) {
 	}{
 		{`richiedente.codiceFiscale`, "RSSMRA80A01H501U"},
 		{`decisione == "accolta" && importo > 10.0`, true},
+		{`importo > 10 && importo < 13`, true},
 		{`size(targhe) == 1 && has(richiedente.codiceFiscale) && !has(richiedente.nome)`, true},
 	}
 	for _, tt := range tests {
