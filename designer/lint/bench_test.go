@@ -30,3 +30,15 @@ func BenchmarkLint(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "diagnostics")
 }
+
+// BenchmarkLintBundle loads and lints a realistic bundle with forms: CEL
+// environments and type checks included.
+func BenchmarkLintBundle(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		res := lint.Path("testdata/realistic")
+		if res.Errors() > 0 {
+			b.Fatal(res.Diagnostics)
+		}
+	}
+}

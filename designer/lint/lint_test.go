@@ -379,3 +379,16 @@ func TestCELScopes(t *testing.T) {
 		t.Errorf("want one undeclared 'ufficio' on Firma, got %v", ds)
 	}
 }
+
+// TestRealistic lints a realistic procedure that uses every executable
+// construct (parallel and inclusive gateways, event-based gateway with
+// message and timer, boundary error and non-interrupting timer, loops
+// through a joining gateway, a multi-instance sub-process, a script task,
+// a call activity): no false positive, only the missing diagram.
+func TestRealistic(t *testing.T) {
+	for _, d := range lint.Path("testdata/realistic").Diagnostics {
+		if d.Rule != "no-bpmndi" {
+			t.Errorf("false positive: %v", d)
+		}
+	}
+}
