@@ -20,6 +20,8 @@ func TestLintExitCodes(t *testing.T) {
 		{name: "warnings only", args: []string{td + "label-required/bad.bpmn"}, wantCode: 0, wantOut: "warning: userTask \"Task\" has no name"},
 		{name: "errors", args: []string{td + "service-type/bad.bpmn"}, wantCode: 1, wantOut: "[service-type] (Svc)"},
 		{name: "not BPMN", args: []string{td + "bpmn-parse/bad.bpmn"}, wantCode: 2, wantOut: "bad.bpmn:1:1: error: not an XML document"},
+		{name: "form not JSON", args: []string{td + "form-parse/bad"}, wantCode: 2, wantOut: "domanda.schema.json:2:1: error: form domanda: not valid JSON"},
+		{name: "form not an object schema", args: []string{td + "form-invalid/bad"}, wantCode: 1, wantOut: "[form-invalid]"},
 		{name: "missing file", args: []string{td + "nope.bpmn"}, wantCode: 2, wantOut: "[bpmn-parse]"},
 		{name: "unreadable wins over errors", args: []string{td + "service-type/bad.bpmn", td + "bpmn-parse/bad.bpmn"}, wantCode: 2},
 		{name: "errors in second path", args: []string{td + "clean", td + "cel/bad"}, wantCode: 1, wantOut: "[cel] (Yes)"},

@@ -53,9 +53,9 @@ func (d Diagnostic) String() string {
 // Result is the outcome of linting one path.
 type Result struct {
 	Path string `json:"path"`
-	// Unreadable is true when the path could not be read or its BPMN
-	// document could not be parsed: Diagnostics then hold why (rule
-	// bpmn-parse) and nothing else was checked.
+	// Unreadable is true when a file could not be read or parsed: the
+	// BPMN document (rule bpmn-parse; nothing else was checked then) or a
+	// form schema (rule form-parse; the rest was checked without it).
 	Unreadable  bool         `json:"unreadable"`
 	Diagnostics []Diagnostic `json:"diagnostics"`
 }
@@ -86,6 +86,11 @@ func Path(path string) *Result {
 		return res
 	}
 	res.Diagnostics = Model(m, problems)
+	for _, d := range res.Diagnostics {
+		if d.Rule == "form-parse" {
+			res.Unreadable = true
+		}
+	}
 	return res
 }
 

@@ -49,6 +49,7 @@ var rules = []Rule{
 	{ID: "event-sub-process-typed-start-event", Severity: Error, Summary: "the start event of an event sub-process has a trigger (message, timer, error, ...)", check: checkEventSubProcessStart},
 	{ID: "fake-join", Severity: Warning, Summary: "an activity or intermediate event has at most one incoming flow; join with a gateway", check: checkFakeJoin},
 	{ID: "form-invalid", Severity: Error, Summary: "every forms/*.schema.json is a JSON Schema describing an object"},
+	{ID: "form-parse", Severity: Error, Summary: "every forms/*.schema.json can be read and is JSON (procedo lint exits with 2)"},
 	{ID: "form-missing", Severity: Error, Execution: true, Summary: "every form named by procedo:form or procedo:checklist exists in the bundle's forms folder", check: checkFormMissing},
 	{ID: "form-required", Severity: Warning, Execution: true, Summary: "the none start event of an executable process and every user task have a procedo:form", check: checkFormRequired},
 	{ID: "iso8601", Severity: Error, Execution: true, Summary: "timers (timeDate, timeDuration, timeCycle), procedo:legalTerm and procedo:sla are valid ISO 8601"},

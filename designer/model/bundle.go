@@ -82,7 +82,7 @@ func LoadForms(dir string) (forms []*Form, hasForms bool, problems []*Problem) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		if !errors.Is(err, os.ErrNotExist) {
-			problems = append(problems, &Problem{Code: "form-invalid", File: dir, Pos: bpmn.Pos{Line: 1, Col: 1}, Msg: err.Error()})
+			problems = append(problems, &Problem{Code: "form-parse", File: dir, Pos: bpmn.Pos{Line: 1, Col: 1}, Msg: err.Error()})
 		}
 		return nil, false, problems
 	}
@@ -94,7 +94,7 @@ func LoadForms(dir string) (forms []*Form, hasForms bool, problems []*Problem) {
 		path := filepath.Join(dir, e.Name())
 		data, err := os.ReadFile(path)
 		if err != nil {
-			problems = append(problems, &Problem{Code: "form-invalid", File: path, Pos: bpmn.Pos{Line: 1, Col: 1}, Msg: err.Error()})
+			problems = append(problems, &Problem{Code: "form-parse", File: path, Pos: bpmn.Pos{Line: 1, Col: 1}, Msg: err.Error()})
 			continue
 		}
 		f, err := ParseFormSchema(name, path, data)
@@ -102,6 +102,9 @@ func LoadForms(dir string) (forms []*Form, hasForms bool, problems []*Problem) {
 			pr := &Problem{Code: "form-invalid", File: path, Pos: bpmn.Pos{Line: 1, Col: 1}, Msg: "form " + name + ": " + err.Error()}
 			var se *SchemaError
 			if errors.As(err, &se) {
+				if se.NotJSON {
+					pr.Code = "form-parse"
+				}
 				pr.Msg = "form " + name + ": " + se.Msg
 				if se.Line > 0 {
 					pr.Pos = bpmn.Pos{Line: se.Line, Col: se.Col}

@@ -67,7 +67,7 @@ func ParseFormSchema(name, path string, data []byte) (*Form, error) {
 	var root any
 	if err := json.Unmarshal(data, &root); err != nil {
 		line, col := jsonErrorPlace(data, err)
-		return nil, &SchemaError{Path: path, Line: line, Col: col, Msg: "not valid JSON: " + err.Error()}
+		return nil, &SchemaError{Path: path, Line: line, Col: col, Msg: "not valid JSON: " + err.Error(), NotJSON: true}
 	}
 	obj, ok := root.(map[string]any)
 	if !ok {
@@ -86,6 +86,9 @@ type SchemaError struct {
 	Path      string
 	Line, Col int // 0 when unknown
 	Msg       string
+	// NotJSON is true when the file is not JSON at all, as opposed to
+	// JSON that is not a form schema.
+	NotJSON bool
 }
 
 func (e *SchemaError) Error() string {
