@@ -18,10 +18,11 @@ func TestProblemPositions(t *testing.T) {
 <process id="P" isExecutable="true">
 `
 	tests := []struct {
-		name     string
-		body     string
-		wantCode string
-		wantAt   string // the document text at the reported position
+		name      string
+		body      string
+		wantCode  string
+		wantAt    string // the document text at the reported position
+		wantInMsg string
 	}{
 		{name: "other prefix for procedo", body: `<userTask id="T" p:sla="10 giorni" />`, wantCode: "iso8601", wantAt: `10 giorni"`},
 		{name: "same local name in another vendor namespace", body: `<serviceTask id="S" camunda:retries="x" p:retries="molti" />`, wantCode: "procedo-attribute", wantAt: `molti"`},
@@ -29,6 +30,7 @@ func TestProblemPositions(t *testing.T) {
   p:typo="1" />`, wantCode: "procedo-attribute", wantAt: `1"`},
 		{name: "misplaced attribute", body: `<serviceTask id="S" p:form="domanda" />`, wantCode: "procedo-attribute", wantAt: `domanda"`},
 		{name: "correlation key on a timer", body: `<intermediateCatchEvent id="E" p:correlationKey="x"><timerEventDefinition><timeDuration>P1D</timeDuration></timerEventDefinition></intermediateCatchEvent>`, wantCode: "procedo-attribute", wantAt: `x"`},
+		{name: "flow into another process", body: `<task id="A" /><sequenceFlow id="F" sourceRef="A" targetRef="B" /></process><process id="Q"><task id="B" />`, wantCode: "bpmn-invalid", wantAt: `B"`, wantInMsg: `is in process "Q", not in "P"`},
 		{name: "default flow not leaving", body: `<exclusiveGateway id="G" default="F" /><task id="A" /><task id="B" /><sequenceFlow id="F" sourceRef="A" targetRef="B" />`, wantCode: "bpmn-invalid", wantAt: `F"`},
 		{name: "timer text", body: `<intermediateCatchEvent id="E"><timerEventDefinition><timeDuration>
    five days</timeDuration></timerEventDefinition></intermediateCatchEvent>`, wantCode: "iso8601", wantAt: `five days<`},
@@ -53,6 +55,9 @@ func TestProblemPositions(t *testing.T) {
 				}
 				if at := lines[p.Pos.Line-1][p.Pos.Col-1:]; !strings.HasPrefix(at, tt.wantAt) {
 					t.Errorf("%v points at %q, want %q", p, at, tt.wantAt)
+				}
+				if !strings.Contains(p.Msg, tt.wantInMsg) {
+					t.Errorf("message %q does not contain %q", p.Msg, tt.wantInMsg)
 				}
 				return
 			}

@@ -33,8 +33,14 @@ func Resolve(defs *bpmn.Definitions, src *Source, forms []*Form, hasForms bool) 
 	}
 	r.m.Variables = variables(forms)
 	r.roots(defs)
-	for _, p := range r.m.Processes {
-		r.process(p)
+	// Nodes of every process first, so that a flow pointing into another
+	// process is recognised as such whatever the order of the processes.
+	flows := make([][]*bpmn.SequenceFlow, len(r.m.Processes))
+	for i, p := range r.m.Processes {
+		flows[i] = r.process(p)
+	}
+	for i, p := range r.m.Processes {
+		r.link(p, flows[i])
 	}
 	for _, c := range r.calls {
 		if p := r.procs[bpmn.LocalID(c.Call.CalledElement)]; p != nil {
@@ -153,7 +159,9 @@ func (r *resolver) roots(defs *bpmn.Definitions) {
 	}
 }
 
-func (r *resolver) process(p *Process) {
+// process decodes the attributes of a process and creates its nodes; it
+// returns its sequence flows, linked later by link.
+func (r *resolver) process(p *Process) []*bpmn.SequenceFlow {
 	r.cur = p
 	defer func() { r.cur = nil }()
 	e := p.Element
@@ -180,13 +188,21 @@ func (r *resolver) process(p *Process) {
 	}
 	var flows []*bpmn.SequenceFlow
 	r.scope(p, nil, e.FlowElements, &flows)
+	return flows
+}
+
+// link resolves the sequence flows, defaults, boundary attachments and
+// lanes of a process whose nodes exist.
+func (r *resolver) link(p *Process, flows []*bpmn.SequenceFlow) {
+	r.cur = p
+	defer func() { r.cur = nil }()
 	for _, sf := range flows {
 		r.flow(p, sf)
 	}
 	for _, n := range p.Nodes {
 		r.links(n)
 	}
-	r.lanes(p, nil, e.LaneSets)
+	r.lanes(p, nil, p.Element.LaneSets)
 	for _, n := range p.Nodes {
 		if sp, ok := n.Element.(bpmn.SubProcessLike); ok {
 			r.lanes(p, nil, sp.SubProcess().LaneSets)
@@ -609,11 +625,17 @@ func (r *resolver) flow(p *Process, sf *bpmn.SequenceFlow) {
 	}
 	for _, end := range []struct {
 		attr, ref string
-		node      *Node
-	}{{"sourceRef", sf.SourceRef, f.Source}, {"targetRef", sf.TargetRef, f.Target}} {
-		if end.ref == "" {
+		node      **Node
+	}{{"sourceRef", sf.SourceRef, &f.Source}, {"targetRef", sf.TargetRef, &f.Target}} {
+		switch {
+		case end.ref == "":
 			r.problem("bpmn-invalid", sf, "sequence flow %q has no %s: connect both ends", sf.ID, end.attr)
-		} else if end.node == nil && r.m.Definitions.ElementByID(end.ref) != nil {
+		case *end.node != nil && (*end.node).Process != p:
+			// Sequence flows stay inside a process; between pools,
+			// messages flow (BPMN 2.0 §9.3).
+			r.attrProblem("bpmn-invalid", sf, end.attr, "sequence flow %q: %s %q is in process %q, not in %q: connect pools with a message flow", sf.ID, end.attr, end.ref, (*end.node).Process.ID, p.ID)
+			*end.node = nil
+		case *end.node == nil && r.m.Definitions.ElementByID(end.ref) != nil:
 			r.attrProblem("bpmn-invalid", sf, end.attr, "sequence flow %q: %s %q is not a flow node of process %q", sf.ID, end.attr, end.ref, p.ID)
 		}
 	}
