@@ -679,6 +679,8 @@ func (r *resolver) links(n *Node) {
 		a := r.nodes[bpmn.LocalID(be.AttachedToRef)]
 		switch {
 		case a == nil:
+		case a.Process != n.Process || a.Parent != n.Parent:
+			r.attrProblem("bpmn-invalid", be, "attachedToRef", "boundary event %q is attached to %q, which is in another process or sub-process: put the event next to its activity", n.ID, a.ID)
 		case !a.IsActivity():
 			r.attrProblem("bpmn-invalid", be, "attachedToRef", "boundary event %q is attached to %q, a <%s>: boundary events attach to activities (BPMN 2.0 §10.5.4)", n.ID, a.ID, a.Kind)
 		default:
