@@ -96,6 +96,7 @@ func TestRules(t *testing.T) {
 		{rule: "unreachable", wantID: "X"},
 		{rule: "unsupported-element", wantID: "Rule", wantInMsg: "business rule tasks"},
 		{rule: "user-task-assignment", wantID: "Task"},
+		{rule: "variable-not-set", wantID: "Yes", wantInMsg: "reads 'decisione', which not every path to here sets: 'decisione' comes from form esito"},
 	}
 	tested := map[string]bool{}
 	for _, tt := range tests {
@@ -391,5 +392,42 @@ func TestRealistic(t *testing.T) {
 		if d.Rule != "no-bpmndi" {
 			t.Errorf("false positive: %v", d)
 		}
+	}
+}
+
+// TestVariableNotSetPaths checks the path analysis: a variable set on one
+// branch only is not set after the branches merge; one set before a loop
+// stays set inside it.
+func TestVariableNotSetPaths(t *testing.T) {
+	dir := t.TempDir()
+	copyTree(t, "testdata/clean", dir)
+	path := filepath.Join(dir, "process.bpmn")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `<bpmn:sequenceFlow id="F2" sourceRef="Task" targetRef="Split" />
+    <bpmn:exclusiveGateway id="Split" name="Urgente?" default="Normal" />
+    <bpmn:sequenceFlow id="Urgent" sourceRef="Split" targetRef="Fast"><bpmn:conditionExpression language="cel">decisione == "si"</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="Normal" sourceRef="Split" targetRef="Merge" />
+    <bpmn:userTask id="Fast" name="Firma rapida" procedo:offices="Protocollo" procedo:form="firma" />
+    <bpmn:sequenceFlow id="F3" sourceRef="Fast" targetRef="Merge" />
+    <bpmn:exclusiveGateway id="Merge" />
+    <bpmn:sequenceFlow id="F4" sourceRef="Merge" targetRef="Check" />
+    <bpmn:userTask id="Check" name="Controllo" procedo:assignee="firmatario" procedo:form="esito" />
+    <bpmn:sequenceFlow id="F5" sourceRef="Check" targetRef="Again" />
+    <bpmn:exclusiveGateway id="Again" name="Ancora?" default="Done" />
+    <bpmn:sequenceFlow id="Loop" sourceRef="Again" targetRef="Merge"><bpmn:conditionExpression language="cel">decisione == "no" &amp;&amp; importo &gt; 1.0</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="Done" sourceRef="Again" targetRef="End" />`
+	data = bytes.Replace(data, []byte(`<bpmn:sequenceFlow id="F2" sourceRef="Task" targetRef="End" />`), []byte(body), 1)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "forms", "firma.schema.json"), []byte(`{"type": "object", "properties": {"firmatario": {"type": "string"}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ds := withRule(lint.Path(dir).Diagnostics, "variable-not-set")
+	if len(ds) != 1 || ds[0].ElementID != "Check" || !strings.Contains(ds[0].Message, "reads 'firmatario'") {
+		t.Errorf("want one warning on Check for 'firmatario', got %v", ds)
 	}
 }

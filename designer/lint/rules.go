@@ -79,6 +79,7 @@ var rules = []Rule{
 	{ID: "timer", Severity: Error, Execution: true, Summary: "a timer has exactly one of timeDate, timeDuration, timeCycle"},
 	{ID: "unreachable", Severity: Error, Summary: "every flow node can be reached from a start event of its (sub-)process", check: checkUnreachable},
 	{ID: "unsupported-element", Severity: Error, Execution: true, Summary: "the process uses only elements the runtime executes (see the table in docs/lint.md)", check: checkUnsupported},
+	{ID: "variable-not-set", Severity: Warning, Execution: true, Summary: "an expression reads only case variables that every path to it has set (the form declaring them was filled before)", check: checkVariableNotSet},
 	{ID: "user-task-assignment", Severity: Error, Execution: true, Summary: "a user task has procedo:offices, procedo:assignee or both", check: checkUserTaskAssignment},
 }
 
