@@ -52,15 +52,15 @@ type Element struct {
 	Source   string // JSON pointer of the element in the UI schema ("" for defaults)
 
 	// Control only.
-	Scope    string   // "#/properties/a/properties/b"
-	Pointer  string   // data pointer "/a/b" (relative to the item inside Detail)
-	Help     string   // help text under the field
-	Widget   string   // one of the Widget constants
-	Required bool     // required by the parent object's schema
-	Detail   []*Element // array controls: the controls of one item
-	Options  []Option // select and radio choices
-	Accept   []string // file: accepted media types
-	MaxSize  int64    // file: maximum size in bytes (0: the submission limit)
+	Scope     string     // "#/properties/a/properties/b"
+	Pointer   string     // data pointer "/a/b" (relative to the item inside Detail)
+	Help      string     // help text under the field
+	Widget    string     // one of the Widget constants
+	Required  bool       // required by the parent object's schema
+	Detail    []*Element // array controls: the controls of one item
+	Options   []Option   // select and radio choices
+	Accept    []string   // file: accepted media types
+	MaxSize   int64      // file: maximum size in bytes (0: the submission limit)
 	Multiline bool
 
 	node *node
