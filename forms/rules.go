@@ -105,6 +105,32 @@ func (f *Form) Hidden(data any) []string {
 	return out
 }
 
+// disabled returns the data pointers of the controls that the rules
+// disable for data.
+func (f *Form) disabled(data any) []string {
+	if !f.hasRules || f.layout == nil {
+		return nil
+	}
+	var out []string
+	var walk func(e *Element, enabled bool)
+	walk = func(e *Element, enabled bool) {
+		if e.Rule != nil && enabled {
+			enabled = e.Rule.enabled(data)
+		}
+		if e.Type == TypeControl {
+			if !enabled {
+				out = append(out, e.Pointer)
+			}
+			return
+		}
+		for _, c := range e.Elements {
+			walk(c, enabled)
+		}
+	}
+	walk(f.layout, true)
+	return out
+}
+
 // Prune returns data without the values of hidden controls. It does not
 // modify data: the objects on the way to a removed value are copied.
 func (f *Form) Prune(data any) any {

@@ -292,7 +292,7 @@ func (m *schemaModel) fill(n *node, v map[string]any, seen map[string]bool) {
 	default:
 		n.unsupported = "the type " + n.typ
 	}
-	if n.typ != "object" {
+	if n.typ != "object" && n.unsupported == "" {
 		if _, ok := v["properties"]; ok {
 			n.unsupported = "properties on a schema of type " + n.typ
 		}
