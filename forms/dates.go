@@ -200,3 +200,16 @@ func datesVocabulary(now func() time.Time) (*jsonschema.Vocabulary, error) {
 		},
 	}, nil
 }
+
+// ResolveDate turns a dateMinimum/dateMaximum expression ("today-P18Y",
+// "2024-01-01") into the date it means on the form's today, YYYY-MM-DD.
+func (f *Form) ResolveDate(expr string) (string, error) {
+	b, err := parseDateBound(expr)
+	if err != nil {
+		return "", err
+	}
+	return b.resolve(f.now()), nil
+}
+
+// ItalianDate writes a YYYY-MM-DD date as DD/MM/YYYY.
+func ItalianDate(s string) string { return italianDate(s) }

@@ -66,6 +66,40 @@ type Element struct {
 	node *node
 }
 
+// Constraints are the schema constraints of a control that the page
+// states as HTML attributes, for assistive technologies and for the
+// client-side checks (the server checks them again, always).
+type Constraints struct {
+	Type      string // string, number, integer, boolean, object, array
+	Format    string
+	MinLength int // 0: none
+	MaxLength int // 0: none
+	Minimum   *float64
+	Maximum   *float64
+	Pattern   string
+	DateMin   string // dateMinimum expression
+	DateMax   string // dateMaximum expression
+	MaxItems  int
+	ReadOnly  bool
+}
+
+// Constraints returns the constraints of a control's schema.
+func (e *Element) Constraints() Constraints {
+	n := e.node
+	if n == nil {
+		return Constraints{}
+	}
+	c := Constraints{Type: n.typ, Format: n.format, Minimum: n.minimum, Maximum: n.maximum,
+		Pattern: n.pattern, DateMin: n.dateMin, DateMax: n.dateMax, MaxItems: n.maxItems, ReadOnly: n.readOnly}
+	if n.minLength != nil {
+		c.MinLength = *n.minLength
+	}
+	if n.maxLength != nil {
+		c.MaxLength = *n.maxLength
+	}
+	return c
+}
+
 // Option is a choice of a select or radio control. Value is the JSON text
 // of the choice, so any JSON value round-trips.
 type Option struct {

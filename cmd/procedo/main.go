@@ -25,6 +25,7 @@ type command struct {
 // commands lists every subcommand. Keep it sorted by name: help prints it
 // in this order.
 var commands = []command{
+	{name: "forms", summary: "validate data against a form, render a form page", run: runForms},
 	{name: "version", summary: "print the version of procedo", run: runVersion},
 }
 
