@@ -560,3 +560,34 @@ func (f *Form) RemoveItem(data any, ptr string) any {
 	out := append(append([]any(nil), arr[:idx]...), arr[idx+1:]...)
 	return setAt(data, arrPtr, out, true)
 }
+
+// Control returns the control showing the data at ptr (array indexes
+// allowed: "/allegati/2/file"), or nil.
+func (f *Form) Control(ptr string) *Element {
+	pat := f.pattern(ptr)
+	var found *Element
+	var walk func(e *Element, prefix string)
+	walk = func(e *Element, prefix string) {
+		if found != nil {
+			return
+		}
+		if e.Type == TypeControl {
+			p := prefix + e.Pointer
+			if p == pat {
+				found = e
+				return
+			}
+			for _, d := range e.Detail {
+				walk(d, p+"/*")
+			}
+			return
+		}
+		for _, c := range e.Elements {
+			walk(c, prefix)
+		}
+	}
+	if f.layout != nil {
+		walk(f.layout, "")
+	}
+	return found
+}
