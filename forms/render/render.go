@@ -647,3 +647,35 @@ func DisplayValue(e *forms.Element, v any, lang forms.Lang) string {
 	js, _ := json.Marshal(v)
 	return string(js)
 }
+
+// Section is the answers of one step, as the summary page and the
+// receipt show them.
+type Section struct {
+	Title string
+	Rows  []Row
+}
+
+// Row is one answer.
+type Row struct {
+	Label string
+	Value string
+}
+
+// Summary returns the visible answers of data, step by step.
+func (r *Renderer) Summary(data any) []Section {
+	var out []Section
+	for _, s := range r.summary(data) {
+		sec := Section{Title: s.Title}
+		for _, row := range s.Rows {
+			sec.Rows = append(sec.Rows, Row{Label: row.Label, Value: row.Value})
+		}
+		out = append(out, sec)
+	}
+	return out
+}
+
+// Form is the form the renderer writes.
+func (r *Renderer) Form() *forms.Form { return r.form }
+
+// Options are the renderer's options, defaults applied.
+func (r *Renderer) Options() Options { return r.opts }

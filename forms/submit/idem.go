@@ -58,7 +58,14 @@ type Application struct {
 // stored application and created=false. The runtime store implements it.
 type Filer interface {
 	FileOnce(ctx context.Context, app *Application) (stored *Application, created bool, err error)
+	// Lookup returns the application filed with key, or ErrNotFound. The
+	// key is a 128-bit secret known to the applicant: it is the capability
+	// to download the receipt again.
+	Lookup(ctx context.Context, body, key string) (*Application, error)
 }
+
+// ErrNotFound is returned by Lookup for an unknown key.
+var ErrNotFound = errors.New("submit: application not found")
 
 // ErrIdempotencyKey is returned for a missing or malformed key.
 var ErrIdempotencyKey = errors.New("submit: missing or malformed idempotency key")
