@@ -63,6 +63,7 @@ func newServer(t testing.TB) (*httptest.Server, *forms.Form, map[string]any, *su
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/domanda", h)
+	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.Handle("/assets/forms/", http.StripPrefix("/assets/forms/", http.FileServer(http.Dir("../../web/dist/forms"))))
 	// A session cookie, as the portal's login would set.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

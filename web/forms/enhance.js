@@ -6,10 +6,14 @@
 import { checks } from "./formats.js";
 import { holds } from "./schema.js";
 
+// NOT_ON_PAGE marks a rule whose condition reads a field of another page:
+// the server evaluated it with the draft, and the script leaves it alone.
+const NOT_ON_PAGE = Symbol("not on page");
+
 function fieldValue(form, pointer) {
   const name = "$" + pointer;
   const els = Array.from(form.elements).filter((e) => e.name === name);
-  if (els.length === 0) return undefined;
+  if (els.length === 0) return NOT_ON_PAGE;
   const el = els[0];
   if (el.type === "radio") {
     const c = els.find((e) => e.checked);
@@ -34,6 +38,7 @@ function applyRules(form) {
       continue;
     }
     const v = fieldValue(form, rule.pointer);
+    if (v === NOT_ON_PAGE) continue;
     const ok = v !== undefined && holds(rule.schema, v);
     if (ok === null) continue; // a condition the script cannot evaluate: the server decides
     switch (rule.effect) {
