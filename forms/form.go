@@ -48,6 +48,15 @@ type Form struct {
 	title     string
 	now       func() time.Time
 	hasRules  bool
+	// visRules and visibility precompute which SHOW/HIDE rules sit above
+	// which controls, so Hidden evaluates each rule once.
+	visRules   []*Rule
+	visibility []controlRules
+	// variants are the schema compiled without the "required" of the
+	// controls a set of rules hides, keyed by that set (see variant.go).
+	rawSchema any
+	opts      Options
+	variants  variantCache
 }
 
 // SchemaError is a broken schema or UI schema: it says which document,
@@ -140,19 +149,10 @@ func Compile(schema Source, ui Source, opts Options) (*Form, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	c.UseLoader(noLoader{})
-	c.AssertFormat()
-	c.AssertVocabs()
-	for _, f := range format.Formats() {
-		c.RegisterFormat(f)
-	}
-	vocab, err := datesVocabulary(opts.Now)
+	c, err := newCompiler(opts)
 	if err != nil {
 		return nil, err
 	}
-	c.RegisterVocabulary(vocab)
 	if err := c.AddResource(schemaURL, sd.value); err != nil {
 		return nil, sd.errorAt("", err.Error(), err)
 	}
@@ -160,7 +160,7 @@ func Compile(schema Source, ui Source, opts Options) (*Form, error) {
 	if err != nil {
 		return nil, compileError(sd, err)
 	}
-	f := &Form{lang: opts.Lang, schema: compiled, now: opts.Now}
+	f := &Form{lang: opts.Lang, schema: compiled, now: opts.Now, rawSchema: sd.value, opts: opts}
 	m := &schemaModel{doc: sd.value, index: sd.index}
 	f.root = m.build(sd.value, "", map[string]bool{})
 	if obj, ok := sd.value.(map[string]any); ok {
@@ -191,6 +191,26 @@ func Compile(schema Source, ui Source, opts Options) (*Form, error) {
 		f.index()
 	}
 	return f, nil
+}
+
+// newCompiler returns a compiler set up as every form needs: 2020-12 by
+// default, no remote references, formats asserted (Italian ones
+// included), the dates vocabulary.
+func newCompiler(opts Options) (*jsonschema.Compiler, error) {
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.UseLoader(noLoader{})
+	c.AssertFormat()
+	c.AssertVocabs()
+	for _, f := range format.Formats() {
+		c.RegisterFormat(f)
+	}
+	vocab, err := datesVocabulary(opts.Now)
+	if err != nil {
+		return nil, err
+	}
+	c.RegisterVocabulary(vocab)
+	return c, nil
 }
 
 // compileError turns a compiler error into a *SchemaError with a place.
@@ -280,6 +300,7 @@ func (f *Form) index() {
 		}
 	}
 	walk(f.layout, "")
+	f.indexVisibility()
 	// Schema titles label the data the layout does not show.
 	var titles func(n *node, pat string)
 	titles = func(n *node, pat string) {

@@ -36,7 +36,41 @@ func (r *Rule) holds(data any) bool {
 	if !ok {
 		return false
 	}
+	// Most conditions are {"const": x} or {"enum": [...]}: compare
+	// directly instead of running the validator.
+	switch r.fast {
+	case fastConst:
+		return jsonEqual(r.values[0], v)
+	case fastEnum:
+		for _, x := range r.values {
+			if jsonEqual(x, v) {
+				return true
+			}
+		}
+		return false
+	}
 	return r.Schema.Validate(v) == nil
+}
+
+const (
+	fastNone = iota
+	fastConst
+	fastEnum
+)
+
+// setFast recognises the conditions holds can evaluate without the
+// validator.
+func (r *Rule) setFast(raw any) {
+	obj, ok := raw.(map[string]any)
+	if !ok || len(obj) != 1 {
+		return
+	}
+	if c, ok := obj["const"]; ok {
+		r.fast, r.values = fastConst, []any{c}
+	}
+	if e, ok := obj["enum"].([]any); ok {
+		r.fast, r.values = fastEnum, e
+	}
 }
 
 // visible reports whether the rule lets its element show.
@@ -85,24 +119,64 @@ func (f *Form) Hidden(data any) []string {
 	if !f.hasRules || f.layout == nil {
 		return nil
 	}
+	// Each SHOW/HIDE rule is evaluated once; a control is hidden when one
+	// of the rules above it hides it (see Form.visibility).
+	var buf [32]int8 // 0 unknown, 1 visible, -1 hidden
+	state := buf[:0]
+	if len(f.visRules) > len(buf) {
+		state = make([]int8, len(f.visRules))
+	} else {
+		state = buf[:len(f.visRules)]
+	}
 	var out []string
-	var walk func(e *Element, visible bool)
-	walk = func(e *Element, visible bool) {
-		if e.Rule != nil && visible {
-			visible = e.Rule.visible(data)
+	for _, cv := range f.visibility {
+		for _, ri := range cv.rules {
+			if state[ri] == 0 {
+				state[ri] = 1
+				if !f.visRules[ri].visible(data) {
+					state[ri] = -1
+				}
+			}
+			if state[ri] < 0 {
+				out = append(out, cv.pointer)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// controlRules lists the SHOW/HIDE rules above one control.
+type controlRules struct {
+	pointer string
+	rules   []int // indexes in Form.visRules
+}
+
+// indexVisibility fills visRules and visibility from the layout.
+func (f *Form) indexVisibility() {
+	index := map[*Rule]int{}
+	var walk func(e *Element, above []int)
+	walk = func(e *Element, above []int) {
+		if e.Rule != nil && (e.Rule.Effect == EffectShow || e.Rule.Effect == EffectHide) {
+			i, ok := index[e.Rule]
+			if !ok {
+				i = len(f.visRules)
+				index[e.Rule] = i
+				f.visRules = append(f.visRules, e.Rule)
+			}
+			above = append(above[:len(above):len(above)], i)
 		}
 		if e.Type == TypeControl {
-			if !visible {
-				out = append(out, e.Pointer)
+			if len(above) > 0 {
+				f.visibility = append(f.visibility, controlRules{pointer: e.Pointer, rules: above})
 			}
 			return
 		}
 		for _, c := range e.Elements {
-			walk(c, visible)
+			walk(c, above)
 		}
 	}
-	walk(f.layout, true)
-	return out
+	walk(f.layout, nil)
 }
 
 // disabled returns the data pointers of the controls that the rules
@@ -143,6 +217,9 @@ func (f *Form) Prune(data any) any {
 
 func prune(data any, ptrs []string) any {
 	for _, p := range ptrs {
+		if _, ok := lookup(data, p); !ok {
+			continue // nothing to drop: no copy
+		}
 		data = without(data, pointerTokens(p))
 	}
 	return data

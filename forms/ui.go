@@ -118,6 +118,9 @@ type Rule struct {
 	Schema  *jsonschema.Schema
 	// SchemaJSON is the condition as JSON, for the client-side script.
 	SchemaJSON json.RawMessage
+
+	fast   int
+	values []any
 }
 
 type uiBuilder struct {
@@ -434,6 +437,7 @@ func (b *uiBuilder) rule(raw any, ptr string) (*Rule, error) {
 		return nil, b.fail(ptr+"/condition/schema", "%v", err)
 	}
 	r := &Rule{Effect: eff, Scope: scope, Pointer: dptr, SchemaJSON: js}
+	r.setFast(sch)
 	b.ruleSchemas = append(b.ruleSchemas, r)
 	b.ruleRaw = append(b.ruleRaw, sch)
 	b.rulePtrs = append(b.rulePtrs, ptr+"/condition/schema")

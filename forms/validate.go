@@ -63,7 +63,7 @@ func (f *Form) Validate(instance any) []FieldError {
 			instance = prune(instance, hidden)
 		}
 	}
-	err := f.schema.Validate(instance)
+	err := f.variant(hidden).Validate(instance)
 	if err == nil {
 		return nil
 	}
@@ -71,14 +71,9 @@ func (f *Form) Validate(instance any) []FieldError {
 	if !errors.As(err, &ve) {
 		return []FieldError{{Pointer: "", Message: Text(f.lang, "invalid", f.Label("")), Keyword: ""}}
 	}
-	c := collector{f: f, seen: map[string]bool{}}
+	c := collector{f: f, seen: map[string]bool{}, hidden: hidden}
 	c.walk(ve)
-	out := c.out[:0]
-	for _, fe := range c.out {
-		if !underAny(fe.Pointer, hidden) {
-			out = append(out, fe)
-		}
-	}
+	out := c.out
 	sort.SliceStable(out, func(i, j int) bool {
 		oi, oj := f.position(out[i].Pointer), f.position(out[j].Pointer)
 		if oi != oj {
@@ -110,10 +105,15 @@ func underAny(ptr string, prefixes []string) bool {
 }
 
 type collector struct {
-	f    *Form
-	out  []FieldError
-	seen map[string]bool
+	f      *Form
+	out    []FieldError
+	seen   map[string]bool
+	hidden []string
 }
+
+// skip tells whether an error at ptr is about hidden data (a required
+// field the rules hide): it is dropped before its message is built.
+func (c *collector) skip(ptr string) bool { return underAny(ptr, c.hidden) }
 
 func (c *collector) add(ptr, keyword, msg string) {
 	k := ptr + "\x00" + msg
@@ -133,9 +133,15 @@ func (c *collector) walk(ve *jsonschema.ValidationError) {
 		}
 		return
 	case *kind.AnyOf:
+		if c.skip(ptr) {
+			return
+		}
 		c.add(ptr, "anyOf", c.text("alternatives", ptr))
 		return
 	case *kind.OneOf:
+		if c.skip(ptr) {
+			return
+		}
 		if len(k.Subschemas) > 1 {
 			c.add(ptr, "oneOf", c.text("oneOf.many", ptr))
 		} else {
@@ -171,11 +177,15 @@ func child(ptr, name string) string { return ptr + "/" + escapeToken(name) }
 
 func (c *collector) leaf(ve *jsonschema.ValidationError, ptr string) {
 	lang := c.f.lang
+	if _, req := ve.ErrorKind.(*kind.Required); !req && c.skip(ptr) {
+		return
+	}
 	switch k := ve.ErrorKind.(type) {
 	case *kind.Required:
 		for _, m := range k.Missing {
-			p := child(ptr, m)
-			c.add(p, "required", c.text("required", p))
+			if p := child(ptr, m); !c.skip(p) {
+				c.add(p, "required", c.text("required", p))
+			}
 		}
 	case *kind.DependentRequired:
 		for _, m := range k.Missing {

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
 	"strconv"
@@ -191,17 +192,26 @@ type errorView struct {
 }
 
 type elementView struct {
-	Kind     string // group, row, vertical, label, control
-	Label    string
-	ID       string
-	Hidden   bool
-	Disabled bool
-	Rule     string // JSON for the script
-	Children []*elementView
-	Field    *fieldView
+	Kind string // group, row, vertical, label, control
+	// One of these is true: booleans are much cheaper for the template
+	// engine than calls of eq.
+	IsGroup, IsRow, IsVertical, IsLabel, IsControl bool
+	Label                                          string
+	ID                                             string
+	Hidden                                         bool
+	Disabled                                       bool
+	Rule                                           string // JSON for the script
+	Children                                       []*elementView
+	Field                                          *fieldView
 }
 
 type fieldView struct {
+	IsInput, IsTextarea, IsSelect, IsRadio, IsCheckbox, IsFile, IsArray bool
+	// Attrs and InputAttrs are attributes written by fieldAttrs, every
+	// value escaped there (see attr): one template action instead of a
+	// dozen conditionals per field.
+	Attrs        template.HTMLAttr
+	InputAttrs   template.HTMLAttr
 	ID           string
 	Name         string
 	Label        string
@@ -396,18 +406,18 @@ func (b *builder) element(e *forms.Element, prefix string, parent forms.State) *
 	}
 	switch e.Type {
 	case forms.TypeGroup, forms.TypeCategory:
-		ev.Kind = "group"
+		ev.Kind, ev.IsGroup = "group", true
 	case forms.TypeHorizontalLayout:
-		ev.Kind = "row"
+		ev.Kind, ev.IsRow = "row", true
 	case forms.TypeLabel:
-		ev.Kind = "label"
+		ev.Kind, ev.IsLabel = "label", true
 		return ev
 	case forms.TypeControl:
-		ev.Kind = "control"
+		ev.Kind, ev.IsControl = "control", true
 		ev.Field = b.field(e, prefix+e.Pointer, st, ev.Disabled)
 		return ev
 	default:
-		ev.Kind = "vertical"
+		ev.Kind, ev.IsVertical = "vertical", true
 	}
 	for _, c := range e.Elements {
 		ev.Children = append(ev.Children, b.element(c, prefix, st))
@@ -561,8 +571,102 @@ func (b *builder) field(e *forms.Element, ptr string, st forms.State, disabled b
 			fv.Items = append(fv.Items, item)
 		}
 	}
+	switch e.Widget {
+	case forms.WidgetText, forms.WidgetEmail, forms.WidgetDate, forms.WidgetNumber:
+		fv.IsInput = true
+	case forms.WidgetTextarea:
+		fv.IsTextarea = true
+	case forms.WidgetSelect:
+		fv.IsSelect = true
+	case forms.WidgetRadio:
+		fv.IsRadio = true
+	case forms.WidgetCheckbox:
+		fv.IsCheckbox = true
+	case forms.WidgetFile:
+		fv.IsFile = true
+	case forms.WidgetArray:
+		fv.IsArray = true
+	}
+	fv.Attrs, fv.InputAttrs = fieldAttrs(fv)
 	return fv
 }
+
+// attr appends ` name="value"`, the value escaped for a double-quoted
+// attribute (html.EscapeString escapes < > & ' "). Names are constants.
+func attr(b *strings.Builder, name, value string) {
+	b.WriteByte(' ')
+	b.WriteString(name)
+	b.WriteString(`="`)
+	b.WriteString(html.EscapeString(value))
+	b.WriteByte('"')
+}
+
+// fieldAttrs writes the attributes of a field: Attrs (state, ARIA and
+// the messages of the client-side checks) and InputAttrs (the
+// constraints of text-like inputs).
+func fieldAttrs(fv *fieldView) (template.HTMLAttr, template.HTMLAttr) {
+	var b strings.Builder
+	b.WriteString(" data-field")
+	if fv.Required && !fv.IsRadio {
+		b.WriteString(` data-required aria-required="true"`)
+	} else if fv.Required {
+		b.WriteString(" data-required")
+	}
+	if fv.Error != "" {
+		b.WriteString(` aria-invalid="true"`)
+	}
+	if fv.Describedby != "" {
+		attr(&b, "aria-describedby", fv.Describedby)
+	}
+	if fv.Disabled && !fv.IsRadio {
+		b.WriteString(" disabled")
+	}
+	for _, k := range msgKeys {
+		if fv.IsRadio && k != "required" {
+			continue
+		}
+		if m := fv.Msg[k]; m != "" {
+			attr(&b, "data-msg-"+k, m)
+		}
+	}
+	attrs := template.HTMLAttr(b.String())
+	b.Reset()
+	if fv.InputMode != "" {
+		attr(&b, "inputmode", fv.InputMode)
+		b.WriteString(" data-number")
+	}
+	if fv.MaxLength > 0 {
+		attr(&b, "maxlength", strconv.Itoa(fv.MaxLength))
+	}
+	if fv.MinLength > 0 {
+		attr(&b, "data-minlength", strconv.Itoa(fv.MinLength))
+	}
+	if fv.Pattern != "" {
+		attr(&b, "data-pattern", fv.Pattern)
+	}
+	if fv.Format != "" && fv.IsInput {
+		attr(&b, "data-format", fv.Format)
+	}
+	if fv.Min != "" {
+		attr(&b, "data-min", fv.Min)
+		if fv.Widget == forms.WidgetDate {
+			attr(&b, "min", fv.Min)
+		}
+	}
+	if fv.Max != "" {
+		attr(&b, "data-max", fv.Max)
+		if fv.Widget == forms.WidgetDate {
+			attr(&b, "max", fv.Max)
+		}
+	}
+	if fv.Autocomplete != "" {
+		attr(&b, "autocomplete", fv.Autocomplete)
+	}
+	return attrs, template.HTMLAttr(b.String())
+}
+
+// msgKeys are the data-msg-* attributes, in a fixed order.
+var msgKeys = []string{"required", "format", "minlength", "maxlength", "pattern", "min", "max", "number"}
 
 // summary lists every visible answered field, by step.
 func (r *Renderer) summary(data any) []summaryStep {
