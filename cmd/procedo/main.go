@@ -26,6 +26,7 @@ type command struct {
 // in this order.
 var commands = []command{
 	{name: "bpmn", summary: "work on BPMN 2.0 files: fmt prints the canonical XML", run: runBPMN},
+	{name: "designer", summary: "serve the web designer alone (development, a laptop)", run: runDesigner},
 	{name: "lint", summary: "check BPMN models and bundles for errors and risky constructs", run: runLint},
 	{name: "forms", summary: "validate data against a form, render a form page", run: runForms},
 	{name: "version", summary: "print the version of procedo", run: runVersion},
