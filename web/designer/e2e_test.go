@@ -41,9 +41,11 @@ func newTestServer(t *testing.T, deploy Deployer) (*httptest.Server, *Handler, *
 	}
 	t.Cleanup(func() { store.Close() })
 	h := New(Options{
-		Store:    store,
-		Identify: func(r *http.Request) (Identity, error) { return Identity{Tenant: "comune-test", User: "anna", Name: "Anna Rossi", Deploy: true}, nil },
-		Deploy:   deploy,
+		Store: store,
+		Identify: func(r *http.Request) (Identity, error) {
+			return Identity{Tenant: "comune-test", User: "anna", Name: "Anna Rossi", Deploy: true}, nil
+		},
+		Deploy: deploy,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/designer/", h)

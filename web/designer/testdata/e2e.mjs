@@ -120,6 +120,7 @@ try {
   await page.fill("#field-1-label", "Età anagrafica");
   await preview.locator('label:has-text("Età anagrafica")').first().waitFor();
   step("raw JSON editing is validated as you type");
+  await page.click("details.raw summary");
   const rawSchema = await page.inputValue("#raw-schema");
   await page.fill("#raw-schema", rawSchema.replace('"type": "object"', '"type": "object",,'));
   await page.waitForFunction(() => /Riga \d+, colonna \d+/.test(document.querySelector("#raw-schema-status").textContent));
@@ -128,8 +129,8 @@ try {
 
   step("set the office and the form in the properties panel; the marker disappears");
   await page.click("#tab-diagram");
-  await page.click(`.djs-element[data-element-id="${userTask}"]`);
-  await page.click('.bio-properties-panel-group-header[data-group-id="group-procedo"]');
+  await select(userTask);
+  await page.click('[data-group-id="group-procedo"] .bio-properties-panel-group-header');
   await page.fill("#bio-properties-panel-procedo-offices", "Polizia Locale");
   await page.fill("#bio-properties-panel-procedo-form", "domanda");
   await page.waitForFunction((id) => window.procedo.modeler.get("elementRegistry").get(id).businessObject.get("procedo:form") === "domanda", userTask);
@@ -156,13 +157,13 @@ try {
   second.on("dialog", (d) => d.accept("modifica concorrente"));
   await second.goto(page.url());
   await second.waitForSelector(`.djs-element[data-element-id="${userTask}"]`);
-  await page.click(`.djs-element[data-element-id="${userTask}"]`);
+  await select(userTask);
   await page.fill("#bio-properties-panel-procedo-sla", "P5D");
   answers.push("SLA di 5 giorni");
   await page.click("#save");
   await page.waitForFunction(() => document.querySelector("#notice").textContent.includes("revisione 3"));
-  await second.click(`.djs-element[data-element-id="Domanda"]`);
-  await second.click('.bio-properties-panel-group-header[data-group-id="group-procedo"]');
+  await second.evaluate(() => { const m = window.procedo.modeler; m.get("selection").select(m.get("elementRegistry").get("Domanda")); });
+  await second.click('[data-group-id="group-procedo"] .bio-properties-panel-group-header');
   await second.fill("#bio-properties-panel-procedo-phase", "Domanda ricevuta");
   await second.waitForFunction(() => window.procedo.state.dirty);
   await second.click("#save");
@@ -182,8 +183,16 @@ try {
       phase: window.procedo.modeler.get("elementRegistry").get("Domanda").businessObject.get("procedo:phase"),
       forms: Object.keys(window.procedo.state.files) };
   }, userTask);
-  expect(saved.offices === "Polizia Locale, Ambiente" && saved.form === "domanda" && saved.sla === "P5D" && saved.phase === "Domanda ricevuta",
+  expect(saved.offices === "Polizia Locale, Ambiente" && saved.form === "domanda" && saved.sla === undefined && saved.phase === "Domanda ricevuta",
     "saved attributes, got " + JSON.stringify(saved));
+  // the head is the second analyst's save on top of revision 3, which
+  // still holds the first analyst's SLA: nothing was lost
+  const rev3 = await page.evaluate(async () => {
+    const id = location.hash.slice(1);
+    const r = await fetch(`/designer/api/bundles/${id}/revisions/3`).then((r) => r.json());
+    return r.files["process.bpmn"];
+  });
+  expect(rev3.includes('procedo:sla="P5D"'), "revision 3 keeps the SLA");
   expect(saved.forms.includes("forms/domanda.schema.json") && saved.forms.includes("forms/domanda.ui.json"), "saved form files, got " + saved.forms);
 
   step("versions: list and compare");
