@@ -236,3 +236,24 @@ func (n *Namer) unique(s string) string {
 	n.used[name] = true
 	return name
 }
+
+// NamerState is a saved copy of the names a [Namer] has handed out.
+type NamerState struct{ used map[string]bool }
+
+// Snapshot saves the names handed out so far, so that a generator that
+// fails half-way can give back the names it took ([Namer.Restore]).
+func (n *Namer) Snapshot() NamerState {
+	used := make(map[string]bool, len(n.used))
+	for k := range n.used {
+		used[k] = true
+	}
+	return NamerState{used: used}
+}
+
+// Restore goes back to a state saved by [Namer.Snapshot].
+func (n *Namer) Restore(s NamerState) {
+	n.used = make(map[string]bool, len(s.used))
+	for k := range s.used {
+		n.used[k] = true
+	}
+}
