@@ -75,7 +75,9 @@ func randomInput(r *rand.Rand) map[string]any {
 		return pick(int64(0), int64(1), int64(-1), int64(2), int64(3), int64(5), int64(7), int64(10), int64(-100),
 			int64(math.MaxInt64), int64(math.MinInt64), int64(r.IntN(50)-25))
 	}
-	smallInt := func() any { return pick(int64(0), int64(1), int64(2), int64(3), int64(4), int64(6), int64(11), int64(-2)) }
+	smallInt := func() any {
+		return pick(int64(0), int64(1), int64(2), int64(3), int64(4), int64(6), int64(11), int64(-2))
+	}
 	dbl := func() any { return pick(0.0, 1.5, -2.25, 3.0, 1e308, -1e-3, r.Float64()*100-50) }
 	str := func() any {
 		return pick("", "a", "ab", "abc", "zz", "k", "k1", "città", "perché", "123", "-7", "1.5", "[",

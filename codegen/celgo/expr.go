@@ -395,10 +395,11 @@ func (t *translator) arith(e celast.Expr, fn string, a []jen.Code, v []*val) (je
 	return nil, nil, t.fail(e, "operator %s on these argument types", fn)
 }
 
-// sub translates e in a closure "func() (res T, err error) { … }()" and
-// returns the names of its value and error: the caller decides how an
-// error combines (CEL's && and || absorb an error when the other side
-// decides the result).
+// sub translates e for a caller that decides how an error combines
+// (CEL's && and || absorb an error when the other side decides the
+// result; all and exists likewise). When e needs no statement it cannot
+// fail: sub returns its Go expression and a nil error code. Otherwise it
+// emits "v, e := func() (res T, err error) { … }()" and returns v and e.
 func (t *translator) sub(e celast.Expr, sc *scope, want vkind) (jen.Code, jen.Code, *val, error) {
 	var body []jen.Code
 	outer, outerRes := t.body, t.res
@@ -411,6 +412,9 @@ func (t *translator) sub(e celast.Expr, sc *scope, want vkind) (jen.Code, jen.Co
 	if want != 0 && v.kind != want {
 		return nil, nil, nil, t.fail(e, "operand of kind %v", v.kind)
 	}
+	if len(body) == 0 {
+		return c, nil, v, nil
+	}
 	body = append(body, jen.Return(c, jen.Nil()))
 	vn, en := t.fresh("v"), t.fresh("e")
 	t.emit(jen.List(jen.Id(vn), jen.Id(en)).Op(":=").Func().Params().Params(jen.Id("res").Add(v.goType), jen.Err().Error()).Block(body...).Call())
@@ -422,27 +426,21 @@ func (t *translator) sub(e celast.Expr, sc *scope, want vkind) (jen.Code, jen.Co
 // whichever side the error is on; otherwise an error is the result.
 func (t *translator) logical(e celast.Expr, sc *scope, and bool) (jen.Code, *val, error) {
 	args := e.AsCall().Args()
-	if l, r, ok := t.pure(args[0], sc), t.pure(args[1], sc), true; l != nil && r != nil && ok {
-		// Neither side can fail: Go's && and || give the same result.
-		op := "&&"
-		if !and {
-			op = "||"
-		}
-		return jen.Parens(jen.Add(l).Op(op).Add(r)), vBool, nil
+	op, result := "&&", jen.True()
+	if !and {
+		op, result = "||", jen.False()
 	}
-	lv, le, _, err := t.sub(args[0], sc, kBool)
-	if err != nil {
-		return nil, nil, err
-	}
-	// decisive is the value that decides the result alone.
+	// decisive(v) is true when v alone decides the result.
 	decisive := func(v jen.Code) jen.Code {
 		if and {
 			return jen.Op("!").Add(v)
 		}
 		return v
 	}
-	n := t.fresh("t")
-	t.emit(jen.Var().Id(n).Bool())
+	lv, le, _, err := t.sub(args[0], sc, kBool)
+	if err != nil {
+		return nil, nil, err
+	}
 	var rest []jen.Code
 	outer := t.body
 	t.body = &rest
@@ -451,33 +449,33 @@ func (t *translator) logical(e celast.Expr, sc *scope, and bool) (jen.Code, *val
 	if err != nil {
 		return nil, nil, err
 	}
-	result := jen.True()
-	if !and {
-		result = jen.False()
+	if le == nil && re == nil {
+		// Neither side can fail: Go's operator gives the same result.
+		return jen.Parens(jen.Add(lv).Op(op).Add(rv)), vBool, nil
 	}
-	rest = append(rest,
-		jen.If(jen.Add(re).Op("==").Nil().Op("&&").Add(decisive(rv))).Block(jen.Id(n).Op("=").Add(rv)).
+	n := t.fresh("t")
+	t.emit(jen.Var().Id(n).Bool())
+	var decide jen.Code
+	switch {
+	case le == nil: // only the right side can fail
+		decide = jen.If(jen.Add(re).Op("!=").Nil()).Block(jen.Return(t.res, re)).Else().Block(jen.Id(n).Op("=").Add(rv))
+	case re == nil: // only the left side can fail
+		decide = jen.If(decisive(rv)).Block(jen.Id(n).Op("=").Add(rv)).
+			Else().If(jen.Add(le).Op("!=").Nil()).Block(jen.Return(t.res, le)).
+			Else().Block(jen.Id(n).Op("=").Add(result))
+	default:
+		decide = jen.If(jen.Add(re).Op("==").Nil().Op("&&").Add(decisive(rv))).Block(jen.Id(n).Op("=").Add(rv)).
 			Else().If(jen.Add(le).Op("!=").Nil()).Block(jen.Return(t.res, le)).
 			Else().If(jen.Add(re).Op("!=").Nil()).Block(jen.Return(t.res, re)).
-			Else().Block(jen.Id(n).Op("=").Add(result)),
-	)
-	t.emit(jen.If(jen.Add(le).Op("==").Nil().Op("&&").Add(decisive(lv))).Block(jen.Id(n).Op("=").Add(lv)).Else().Block(rest...))
-	return jen.Id(n), vBool, nil
-}
-
-// pure returns the translation of a boolean e when it needs no statement
-// (and so cannot fail), or nil.
-func (t *translator) pure(e celast.Expr, sc *scope) jen.Code {
-	var body []jen.Code
-	outer, tmp := t.body, t.tmp
-	t.body = &body
-	c, v, err := t.expr(e, sc)
-	t.body = outer
-	if err != nil || len(body) > 0 || v.kind != kBool {
-		t.tmp = tmp
-		return nil
+			Else().Block(jen.Id(n).Op("=").Add(result))
 	}
-	return c
+	rest = append(rest, decide)
+	leftDecides := decisive(lv)
+	if le != nil {
+		leftDecides = jen.Add(le).Op("==").Nil().Op("&&").Add(decisive(lv))
+	}
+	t.emit(jen.If(leftDecides).Block(jen.Id(n).Op("=").Add(lv)).Else().Block(rest...))
+	return jen.Id(n), vBool, nil
 }
 
 // conditional translates c ? a : b, evaluating only the chosen branch.

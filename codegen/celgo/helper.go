@@ -3,7 +3,10 @@ package celgo
 import (
 	_ "embed"
 	"fmt"
+	"go/ast"
 	"go/format"
+	"go/parser"
+	"go/token"
 	"strings"
 	"unicode"
 
@@ -42,18 +45,28 @@ func HelperFile(pkg string) ([]byte, error) {
 	return out, nil
 }
 
-// HelperNames lists the package-level names the helper file declares.
+// HelperNames lists the package-level names the helper file declares, for
+// the package's namer to reserve.
 func HelperNames() []string {
+	f, err := parser.ParseFile(token.NewFileSet(), "helpers.go", helperSource, 0)
+	if err != nil {
+		panic(fmt.Sprintf("celgo: embedded helper source: %v", err)) // checked by the tests
+	}
 	var names []string
-	for _, line := range strings.Split(helperSource, "\n") {
-		for _, kw := range []string{"func ", "\t"} {
-			rest, ok := strings.CutPrefix(line, kw)
-			if !ok || !strings.HasPrefix(rest, helperPrefix) {
-				continue
-			}
-			end := strings.IndexFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-			if end > 0 {
-				names = append(names, rest[:end])
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			names = append(names, d.Name.Name)
+		case *ast.GenDecl:
+			for _, s := range d.Specs {
+				switch s := s.(type) {
+				case *ast.ValueSpec:
+					for _, n := range s.Names {
+						names = append(names, n.Name)
+					}
+				case *ast.TypeSpec:
+					names = append(names, s.Name.Name)
+				}
 			}
 		}
 	}

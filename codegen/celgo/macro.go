@@ -72,7 +72,12 @@ func (t *translator) comprehension(e celast.Expr, sc *scope) (jen.Code, *val, er
 		if !all {
 			decisive = pv
 		}
-		t.emit(jen.Id(n).Op(":=").Lit(all), jen.Var().Id(en).Error())
+		t.emit(jen.Id(n).Op(":=").Lit(all))
+		if pe == nil {
+			body = append(body, jen.If(decisive).Block(jen.Id(n).Op("=").Lit(!all), jen.Break()))
+			t.emit(jen.For(rangeClause).Block(body...))
+			return jen.Id(n), vBool, nil
+		}
 		body = append(body,
 			jen.If(jen.Add(pe).Op("!=").Nil()).Block(
 				jen.If(jen.Id(en).Op("==").Nil()).Block(jen.Id(en).Op("=").Add(pe)),
@@ -80,6 +85,7 @@ func (t *translator) comprehension(e celast.Expr, sc *scope) (jen.Code, *val, er
 			),
 			jen.If(decisive).Block(jen.Id(n).Op("=").Lit(!all), jen.Id(en).Op("=").Nil(), jen.Break()),
 		)
+		t.emit(jen.Var().Id(en).Error())
 		t.emit(jen.For(rangeClause).Block(body...))
 		t.emit(jen.If(jen.Id(en).Op("!=").Nil()).Block(jen.Return(t.res, jen.Id(en))))
 		return jen.Id(n), vBool, nil
@@ -88,10 +94,7 @@ func (t *translator) comprehension(e celast.Expr, sc *scope) (jen.Code, *val, er
 		if err != nil {
 			return nil, nil, err
 		}
-		body = append(body,
-			jen.If(jen.Add(pe).Op("!=").Nil()).Block(jen.Return(t.res, pe)),
-			jen.If(pv).Block(jen.Id(n).Op("++")),
-		)
+		body = append(body, returnIfErr(pe, t.res), jen.If(pv).Block(jen.Id(n).Op("++")))
 		t.emit(jen.Id(n).Op(":=").Lit(0))
 		t.emit(jen.For(rangeClause).Block(body...))
 		return jen.Parens(jen.Id(n).Op("==").Lit(1)), vBool, nil
@@ -100,10 +103,7 @@ func (t *translator) comprehension(e celast.Expr, sc *scope) (jen.Code, *val, er
 		if err != nil {
 			return nil, nil, err
 		}
-		body = append(body,
-			jen.If(jen.Add(pe).Op("!=").Nil()).Block(jen.Return(t.res, pe)),
-			jen.If(pv).Block(jen.Id(n).Op("=").Append(jen.Id(n), jen.Id(raw))),
-		)
+		body = append(body, returnIfErr(pe, t.res), jen.If(pv).Block(jen.Id(n).Op("=").Append(jen.Id(n), jen.Id(raw))))
 		t.emit(jen.Id(n).Op(":=").Add(rv.goType).Values())
 		t.emit(jen.For(rangeClause).Block(body...))
 		return jen.Id(n), rv, nil
@@ -125,10 +125,7 @@ func (t *translator) comprehension(e celast.Expr, sc *scope) (jen.Code, *val, er
 			if err != nil {
 				return nil, nil, err
 			}
-			body = append(b,
-				jen.If(jen.Add(fe).Op("!=").Nil()).Block(jen.Return(t.res, fe)),
-				jen.If(jen.Op("!").Add(fv)).Block(jen.Continue()),
-			)
+			body = append(b, returnIfErr(fe, t.res), jen.If(jen.Op("!").Add(fv)).Block(jen.Continue()))
 		}
 		outer := t.body
 		t.body = &body
@@ -140,14 +137,20 @@ func (t *translator) comprehension(e celast.Expr, sc *scope) (jen.Code, *val, er
 		if err != nil {
 			return nil, nil, err
 		}
-		body = append(body,
-			jen.If(jen.Add(te).Op("!=").Nil()).Block(jen.Return(t.res, te)),
-			jen.Id(n).Op("=").Append(jen.Id(n), tv),
-		)
+		body = append(body, returnIfErr(te, t.res), jen.Id(n).Op("=").Append(jen.Id(n), tv))
 		lt := canonicalList(tval)
 		t.emit(jen.Id(n).Op(":=").Add(lt.goType).Values())
 		t.emit(jen.For(rangeClause).Block(body...))
 		return jen.Id(n), lt, nil
 	}
 	return nil, nil, t.fail(e, "macro %s", macro)
+}
+
+// returnIfErr returns "if e != nil { return res, e }", or nothing when the
+// value cannot fail (e is nil).
+func returnIfErr(e, res jen.Code) jen.Code {
+	if e == nil {
+		return jen.Null()
+	}
+	return jen.If(jen.Add(e).Op("!=").Nil()).Block(jen.Return(res, e))
 }
