@@ -16,10 +16,11 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/procedo/procedo/codegen/celgo"
+	"github.com/procedo/procedo/codegen/celgo/internal/celtest"
 )
 
 func TestCheckErrors(t *testing.T) {
-	_, _, env := fixture(t)
+	_, _, env := celtest.Fixture(t)
 	tests := []struct {
 		name, src, want string
 	}{
@@ -43,7 +44,7 @@ func TestCheckErrors(t *testing.T) {
 }
 
 func TestNotTranslatable(t *testing.T) {
-	_, input, env := fixture(t)
+	_, input, env := celtest.Fixture(t)
 	tests := []struct {
 		name, src, want string
 	}{
@@ -121,10 +122,10 @@ func typeCheck(files map[string][]byte) error {
 // either is reported as not translatable or translates into Go that
 // type-checks together with the generated types and the helpers.
 func FuzzTranslate(f *testing.F) {
-	for _, src := range corpus(f) {
+	for _, src := range celtest.Corpus(f) {
 		f.Add(src)
 	}
-	g, input, env := fixture(f)
+	g, input, env := celtest.Fixture(f)
 	var types bytes.Buffer
 	if err := g.File("main", "input.schema.json").Render(&types); err != nil {
 		f.Fatal(err)

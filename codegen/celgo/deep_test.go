@@ -5,12 +5,14 @@ import (
 	"testing"
 
 	"github.com/dave/jennifer/jen"
+
+	"github.com/procedo/procedo/codegen/celgo/internal/celtest"
 )
 
 // TestDeepNesting guards against translation work that grows
 // exponentially with nesting (each operand must be translated once).
 func TestDeepNesting(t *testing.T) {
-	_, input, env := fixture(t)
+	_, input, env := celtest.Fixture(t)
 	for _, part := range []string{"x / y > 0 && ", "(p.punti > 0 || ", "l.exists(v, "} {
 		closing := map[string]string{"x / y > 0 && ": "", "(p.punti > 0 || ": ")", "l.exists(v, ": ")"}[part]
 		src := strings.Repeat(part, 40) + "true" + strings.Repeat(closing, 40)

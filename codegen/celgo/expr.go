@@ -123,7 +123,7 @@ func (t *translator) listExpr(e celast.Expr, sc *scope) (jen.Code, *val, error) 
 		if !sameGo(v.goType, rt.elem.goType) {
 			return nil, nil, t.fail(x, "list element of a different Go type")
 		}
-		elems = append(elems, t.assign(c))
+		elems = append(elems, c)
 	}
 	return jen.Index().Add(rt.elem.goType).Values(elems...), rt, nil
 }
@@ -154,8 +154,8 @@ func (t *translator) mapExpr(e celast.Expr, sc *scope) (jen.Code, *val, error) {
 		if !sameGo(vv.goType, rt.elem.goType) {
 			return nil, nil, t.fail(me.Value(), "map value of a different Go type")
 		}
-		keys = append(keys, t.assign(k))
-		vals = append(vals, t.assign(v))
+		keys = append(keys, k)
+		vals = append(vals, v)
 	}
 	c := helper("NewMap").Call(jen.Index().String().Values(keys...), jen.Index().Add(rt.elem.goType).Values(vals...))
 	return t.assign(c), rt, nil
@@ -181,10 +181,9 @@ func (t *translator) args(e celast.Expr, sc *scope) ([]jen.Code, []*val, error) 
 		if err != nil {
 			return nil, nil, err
 		}
-		// Evaluate each argument once, in order, before the call.
-		if a.Kind() != celast.LiteralKind && a.Kind() != celast.IdentKind {
-			x = t.assign(x)
-		}
+		// x is a temporary or an expression that needs no statement, so
+		// cannot fail and has no effect: using it in place keeps CEL's
+		// left-to-right error order.
 		codes = append(codes, x)
 		vals = append(vals, v)
 	}

@@ -213,12 +213,20 @@ func celInZone(t time.Time, tz string) (time.Time, error) {
 		}
 		return t.In(time.FixedZone("", off)), nil
 	}
+	if loc, ok := celZones.Load(tz); ok {
+		return t.In(loc.(*time.Location)), nil
+	}
 	loc, err := time.LoadLocation(tz)
 	if err != nil {
 		return time.Time{}, err
 	}
+	celZones.Store(tz, loc)
 	return t.In(loc), nil
 }
+
+// celZones caches time zones: time.LoadLocation reads the zone database
+// on every call.
+var celZones sync.Map
 
 func celGetFullYear(t time.Time) int     { return t.Year() }
 func celGetMonth(t time.Time) int        { return int(t.Month()) - 1 }
