@@ -80,7 +80,7 @@ func TestHelperNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"celAddInt", "celMapGet", "celErrOverflow", "celGetFullYear", "celRegexps"} {
+	for _, want := range []string{"celAddInt", "celMapGet", "errCelOverflow", "celGetFullYear", "celRegexps"} {
 		found := false
 		for _, n := range names {
 			found = found || n == want

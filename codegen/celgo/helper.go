@@ -27,8 +27,9 @@ func helper(op string) *jen.Statement {
 
 // HelperFile returns the Go source of the CEL helpers for package pkg, a
 // file the assembly writes next to the translated expressions (for
-// example cel.go). Every helper name starts with "cel": reserve the prefix
-// in the package's namer with [HelperNames].
+// example cel.go). Helper names start with "cel" (functions, variables) or
+// "errCel" (errors): reserve them in the package's namer with
+// [HelperNames].
 func HelperFile(pkg string) ([]byte, error) {
 	i := strings.Index(helperSource, "\npackage helpers\n")
 	if i < 0 {

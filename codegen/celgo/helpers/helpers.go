@@ -7,6 +7,8 @@
 // as ordinary Go; the copy is made by celgo.HelperFile.
 package helpers
 
+//lint:file-ignore U1000 a generated package uses the helpers its expressions need, not all of them.
+
 import (
 	"errors"
 	"fmt"
@@ -19,11 +21,11 @@ import (
 )
 
 var (
-	celErrOverflow   = errors.New("integer overflow")
-	celErrDivByZero  = errors.New("division by zero")
-	celErrModByZero  = errors.New("modulus by zero")
-	celErrTimeRange  = errors.New("timestamp out of range")
-	celErrDurOverflw = errors.New("duration overflow")
+	errCelOverflow         = errors.New("integer overflow")
+	errCelDivByZero        = errors.New("division by zero")
+	errCelModByZero        = errors.New("modulus by zero")
+	errCelTimeRange        = errors.New("timestamp out of range")
+	errCelDurationOverflow = errors.New("duration overflow")
 )
 
 func celNoSuchKey(key string) error { return fmt.Errorf("no such key: %s", key) }
@@ -57,21 +59,21 @@ func celIndex[T any](l []T, i int64) (T, error) {
 
 func celNegInt(x int64) (int64, error) {
 	if x == math.MinInt64 {
-		return 0, celErrOverflow
+		return 0, errCelOverflow
 	}
 	return -x, nil
 }
 
 func celAddInt(x, y int64) (int64, error) {
 	if (y > 0 && x > math.MaxInt64-y) || (y < 0 && x < math.MinInt64-y) {
-		return 0, celErrOverflow
+		return 0, errCelOverflow
 	}
 	return x + y, nil
 }
 
 func celSubInt(x, y int64) (int64, error) {
 	if (y < 0 && x > math.MaxInt64+y) || (y > 0 && x < math.MinInt64+y) {
-		return 0, celErrOverflow
+		return 0, errCelOverflow
 	}
 	return x - y, nil
 }
@@ -79,34 +81,34 @@ func celSubInt(x, y int64) (int64, error) {
 func celMulInt(x, y int64) (int64, error) {
 	if (x == -1 && y == math.MinInt64) || (y == -1 && x == math.MinInt64) ||
 		(x != 0 && (x*y)/x != y) {
-		return 0, celErrOverflow
+		return 0, errCelOverflow
 	}
 	return x * y, nil
 }
 
 func celDivInt(x, y int64) (int64, error) {
 	if y == 0 {
-		return 0, celErrDivByZero
+		return 0, errCelDivByZero
 	}
 	if x == math.MinInt64 && y == -1 {
-		return 0, celErrOverflow
+		return 0, errCelOverflow
 	}
 	return x / y, nil
 }
 
 func celModInt(x, y int64) (int64, error) {
 	if y == 0 {
-		return 0, celErrModByZero
+		return 0, errCelModByZero
 	}
 	if x == math.MinInt64 && y == -1 {
-		return 0, celErrOverflow
+		return 0, errCelOverflow
 	}
 	return x % y, nil
 }
 
 func celNegDuration(d time.Duration) (time.Duration, error) {
 	if d == math.MinInt64 {
-		return 0, celErrDurOverflw
+		return 0, errCelDurationOverflow
 	}
 	return -d, nil
 }
@@ -114,7 +116,7 @@ func celNegDuration(d time.Duration) (time.Duration, error) {
 func celAddDuration(x, y time.Duration) (time.Duration, error) {
 	s, err := celAddInt(int64(x), int64(y))
 	if err != nil {
-		return 0, celErrDurOverflw
+		return 0, errCelDurationOverflow
 	}
 	return time.Duration(s), nil
 }
@@ -122,7 +124,7 @@ func celAddDuration(x, y time.Duration) (time.Duration, error) {
 func celSubDuration(x, y time.Duration) (time.Duration, error) {
 	s, err := celSubInt(int64(x), int64(y))
 	if err != nil {
-		return 0, celErrDurOverflw
+		return 0, errCelDurationOverflow
 	}
 	return time.Duration(s), nil
 }
@@ -135,7 +137,7 @@ var (
 
 func celCheckTime(t time.Time) (time.Time, error) {
 	if t.Before(celMinTime) || t.After(celMaxTime) {
-		return time.Time{}, celErrTimeRange
+		return time.Time{}, errCelTimeRange
 	}
 	return t, nil
 }
@@ -156,7 +158,7 @@ func celBetween(x, y time.Time) (time.Duration, error) {
 	// time.Time.Sub saturates; CEL reports the overflow.
 	s, err := celSubInt(x.Unix(), y.Unix())
 	if err != nil || s > math.MaxInt64/int64(time.Second)-1 || s < math.MinInt64/int64(time.Second)+1 {
-		return 0, celErrDurOverflw
+		return 0, errCelDurationOverflow
 	}
 	return time.Duration(s)*time.Second + time.Duration(x.Nanosecond()-y.Nanosecond()), nil
 }
