@@ -23,11 +23,13 @@ func TestCheckErrors(t *testing.T) {
 	_, _, env := celtest.Fixture(t)
 	tests := []struct {
 		name, src, want string
+		line, column    int
 	}{
-		{name: "unknown variable", src: "z > 1", want: "<input>:1:1: undeclared reference to 'z'"},
-		{name: "unknown field", src: "p.cognome == 'x'", want: "<input>:1:2: undefined field 'cognome'"},
-		{name: "type mismatch", src: "p.eta + 'a'", want: "<input>:1:7: found no matching overload for '_+_'"},
-		{name: "syntax", src: "x >", want: "<input>:1:4: Syntax error"},
+		{name: "unknown variable", src: "z > 1", want: "<input>:1:1: undeclared reference to 'z'", line: 1, column: 1},
+		{name: "unknown field", src: "p.cognome == 'x'", want: "<input>:1:2: undefined field 'cognome'", line: 1, column: 2},
+		{name: "type mismatch", src: "p.eta +\n 'a'", want: "<input>:1:7: found no matching overload for '_+_'", line: 1, column: 7},
+		{name: "second line", src: "x > 0 &&\n  citta", want: "<input>:2:3: undeclared reference to 'citta'", line: 2, column: 3},
+		{name: "syntax", src: "x >", want: "<input>:1:4: Syntax error", line: 1, column: 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,6 +40,9 @@ func TestCheckErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Compile(%q) = %q, want it to contain %q", tt.src, err, tt.want)
+			}
+			if len(ce.Issues) == 0 || ce.Issues[0].Line != tt.line || ce.Issues[0].Column != tt.column {
+				t.Errorf("Compile(%q) issues = %+v, want the first at %d:%d", tt.src, ce.Issues, tt.line, tt.column)
 			}
 		})
 	}

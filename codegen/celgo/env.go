@@ -50,7 +50,13 @@ func NewEnv(vars ...Var) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts = append(opts, cel.CustomTypeProvider(&provider{Registry: reg, env: e}), cel.EnableMacroCallTracking())
+	opts = append(opts, cel.CustomTypeProvider(&provider{Registry: reg, env: e}),
+		// Macro calls let Translate recognise the comprehensions.
+		cel.EnableMacroCallTracking(),
+		// Property names are form keys, not CEL identifiers: the escape
+		// syntax reads them as p.`luogo di nascita` (ASCII letters, digits,
+		// space and _ . - / only: the CEL grammar).
+		cel.EnableIdentifierEscapeSyntax())
 	env, err := cel.NewEnv(opts...)
 	if err != nil {
 		return nil, err
@@ -64,19 +70,33 @@ func NewEnv(vars ...Var) (*Env, error) {
 // that are not translatable).
 func (e *Env) CEL() *cel.Env { return e.env }
 
-// CheckError is a type or syntax error in an expression, with its place.
+// CheckError reports the syntax and type errors of an expression. The
+// assembly turns each [Issue] into a lint diagnostic on the BPMN element
+// that holds the expression.
 type CheckError struct {
 	Source string
-	Issues string // cel-go's report: "ERROR: <input>:1:5: message" and a caret line
+	Issues []Issue
+	report string // cel-go's text: "ERROR: <input>:1:5: message" and a caret line
 }
 
-func (e *CheckError) Error() string { return e.Issues }
+// Issue is one error in an expression, at a 1-based line and column
+// (counted in code points, as cel-go does).
+type Issue struct {
+	Line, Column int
+	Message      string
+}
+
+func (e *CheckError) Error() string { return e.report }
 
 // Compile parses and type-checks src.
 func (e *Env) Compile(src string) (*cel.Ast, error) {
 	ast, iss := e.env.Compile(src)
 	if iss != nil && iss.Err() != nil {
-		return nil, &CheckError{Source: src, Issues: iss.Err().Error()}
+		ce := &CheckError{Source: src, report: iss.Err().Error()}
+		for _, x := range iss.Errors() {
+			ce.Issues = append(ce.Issues, Issue{Line: x.Location.Line(), Column: x.Location.Column() + 1, Message: x.Message})
+		}
+		return nil, ce
 	}
 	return ast, nil
 }

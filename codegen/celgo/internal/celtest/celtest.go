@@ -125,6 +125,7 @@ func RandomInput(r *rand.Rand) map[string]any {
 		}
 	}
 	opt("nota", str)
+	opt("luogo di nascita", str)
 	opt("punti", intv)
 	opt("voti", func() any { return list(smallInt) })
 	opt("scadenza", ts)

@@ -2085,6 +2085,247 @@ func expr161(in *Input) (res int64, err error) {
 	return in.Ts.Unix(), nil
 }
 
+// expr162 is the CEL expression
+//
+//	f > 1e-400
+func expr162(in *Input) (res bool, err error) {
+	return (in.F > 0.0), nil
+}
+
+// expr163 is the CEL expression
+//
+//	"\xff" + s
+func expr163(in *Input) (res string, err error) {
+	return ("ÿ" + in.S), nil
+}
+
+// expr164 is the CEL expression
+//
+//	-9223372036854775808 < x
+func expr164(in *Input) (res bool, err error) {
+	return (int64(-9223372036854775808) < in.X), nil
+}
+
+// expr165 is the CEL expression
+//
+//	"accolta" in p.storico
+func expr165(in *Input) (res bool, err error) {
+	if in.P.Storico == nil {
+		return res, celNoSuchKey("storico")
+	}
+	t1 := false
+	for _, x2 := range in.P.Storico {
+		if string(x2) == "accolta" {
+			t1 = true
+			break
+		}
+	}
+	return t1, nil
+}
+
+// expr166 is the CEL expression
+//
+//	[p.nascita, p.inviata][0] < ts
+func expr166(in *Input) (res bool, err error) {
+	t1, err := celIndex([]time.Time{in.P.Nascita.Time(), in.P.Inviata}, int64(0))
+	if err != nil {
+		return res, err
+	}
+	return (t1.Compare(in.Ts) < 0), nil
+}
+
+// expr167 is the CEL expression
+//
+//	p.tags.map(t, t + "!")
+func expr167(in *Input) (res []string, err error) {
+	t1 := in.P.Tags
+	t4 := []string{}
+	for _, x2 := range t1 {
+		x3 := x2
+		_ = x3
+		t4 = append(t4, (x3 + "!"))
+	}
+	return t4, nil
+}
+
+// expr168 is the CEL expression
+//
+//	p.allegati.all(a, a.nome != "")
+func expr168(in *Input) (res bool, err error) {
+	t1 := in.P.Allegati
+	t4 := true
+	for _, x2 := range t1 {
+		x3 := x2
+		_ = x3
+		if !(x3.Nome != "") {
+			t4 = false
+			break
+		}
+	}
+	return t4, nil
+}
+
+// expr169 is the CEL expression
+//
+//	{"a": [1, 2]}["a"][1]
+func expr169(in *Input) (res int64, err error) {
+	t1 := celNewMap([]string{"a"}, [][]int64{[]int64{int64(1), int64(2)}})
+	t2, err := celMapGet(t1, "a")
+	if err != nil {
+		return res, err
+	}
+	t3, err := celIndex(t2, int64(1))
+	if err != nil {
+		return res, err
+	}
+	return t3, nil
+}
+
+// expr170 is the CEL expression
+//
+//	p.voti.exists(v, v > 3)
+func expr170(in *Input) (res bool, err error) {
+	if in.P.Voti == nil {
+		return res, celNoSuchKey("voti")
+	}
+	t1 := in.P.Voti
+	t4 := false
+	for _, x2 := range t1 {
+		x3 := x2
+		_ = x3
+		if x3 > int64(3) {
+			t4 = true
+			break
+		}
+	}
+	return t4, nil
+}
+
+// expr171 is the CEL expression
+//
+//	p.extra.all(k, p.extra[k] >= 0)
+func expr171(in *Input) (res bool, err error) {
+	if in.P.Extra == nil {
+		return res, celNoSuchKey("extra")
+	}
+	t1 := in.P.Extra
+	t4 := true
+	var e8 error
+	for x2 := range t1 {
+		x3 := x2
+		_ = x3
+		v6, e7 := func() (res bool, err error) {
+			if in.P.Extra == nil {
+				return res, celNoSuchKey("extra")
+			}
+			t5, err := celMapGet(in.P.Extra, x3)
+			if err != nil {
+				return res, err
+			}
+			return (t5 >= int64(0)), nil
+		}()
+		if e7 != nil {
+			if e8 == nil {
+				e8 = e7
+			}
+			continue
+		}
+		if !v6 {
+			t4 = false
+			e8 = nil
+			break
+		}
+	}
+	if e8 != nil {
+		return res, e8
+	}
+	return t4, nil
+}
+
+// expr172 is the CEL expression
+//
+//	p.punti / x > 1 || p.nota == "x"
+func expr172(in *Input) (res bool, err error) {
+	v2, e3 := func() (res bool, err error) {
+		if in.P.Punti == nil {
+			return res, celNoSuchKey("punti")
+		}
+		t1, err := celDivInt((*in.P.Punti), in.X)
+		if err != nil {
+			return res, err
+		}
+		return (t1 > int64(1)), nil
+	}()
+	var t6 bool
+	if e3 == nil && v2 {
+		t6 = v2
+	} else {
+		v4, e5 := func() (res bool, err error) {
+			if in.P.Nota == nil {
+				return res, celNoSuchKey("nota")
+			}
+			return ((*in.P.Nota) == "x"), nil
+		}()
+		if e5 == nil && v4 {
+			t6 = v4
+		} else if e3 != nil {
+			return res, e3
+		} else if e5 != nil {
+			return res, e5
+		} else {
+			t6 = false
+		}
+	}
+	return t6, nil
+}
+
+// expr173 is the CEL expression
+//
+//	x > 0 ? p.voti[0] : -1
+func expr173(in *Input) (res int64, err error) {
+	var t1 int64
+	if in.X > int64(0) {
+		if in.P.Voti == nil {
+			return res, celNoSuchKey("voti")
+		}
+		t2, err := celIndex(in.P.Voti, int64(0))
+		if err != nil {
+			return res, err
+		}
+		t1 = t2
+	} else {
+		t1 = int64(-1)
+	}
+	return t1, nil
+}
+
+// expr174 is the CEL expression
+//
+//	has(p.`luogo di nascita`) ? p.`luogo di nascita` : "n/d"
+func expr174(in *Input) (res string, err error) {
+	t1 := in.P.LuogoDiNascita != nil
+	var t2 string
+	if t1 {
+		if in.P.LuogoDiNascita == nil {
+			return res, celNoSuchKey("luogo di nascita")
+		}
+		t2 = (*in.P.LuogoDiNascita)
+	} else {
+		t2 = "n/d"
+	}
+	return t2, nil
+}
+
+// expr175 is the CEL expression
+//
+//	p.`luogo di nascita`.startsWith("c")
+func expr175(in *Input) (res bool, err error) {
+	if in.P.LuogoDiNascita == nil {
+		return res, celNoSuchKey("luogo di nascita")
+	}
+	return strings.HasPrefix((*in.P.LuogoDiNascita), "c"), nil
+}
+
 // Expr is one translated expression of the corpus.
 type Expr struct {
 	Source string
@@ -2902,4 +3143,74 @@ var Exprs = []Expr{{
 		return expr161(in)
 	},
 	Source: "int(ts)",
+}, {
+	Eval: func(in *Input) (any, error) {
+		return expr162(in)
+	},
+	Source: "f > 1e-400",
+}, {
+	Eval: func(in *Input) (any, error) {
+		return expr163(in)
+	},
+	Source: "\"\\xff\" + s",
+}, {
+	Eval: func(in *Input) (any, error) {
+		return expr164(in)
+	},
+	Source: "-9223372036854775808 < x",
+}, {
+	Eval: func(in *Input) (any, error) {
+		return expr165(in)
+	},
+	Source: "\"accolta\" in p.storico",
+}, {
+	Eval: func(in *Input) (any, error) {
+		return expr166(in)
+	},
+	Source: "[p.nascita, p.inviata][0] < ts",
+}, {
+	Eval: func(in *Input) (any, error) {
+		return expr167(in)
+	},
+	Source: "p.tags.map(t, t + \"!\")",
+}, {
+	Eval: func(in *Input) (any, error) {
+		return expr168(in)
+	},
+	Source: "p.allegati.all(a, a.nome != \"\")",
+}, {
+	Eval: func(in *Input) (any, error) {
+		return expr169(in)
+	},
+	Source: "{\"a\": [1, 2]}[\"a\"][1]",
+}, {
+	Eval: func(in *Input) (any, error) {
+		return expr170(in)
+	},
+	Source: "p.voti.exists(v, v > 3)",
+}, {
+	Eval: func(in *Input) (any, error) {
+		return expr171(in)
+	},
+	Source: "p.extra.all(k, p.extra[k] >= 0)",
+}, {
+	Eval: func(in *Input) (any, error) {
+		return expr172(in)
+	},
+	Source: "p.punti / x > 1 || p.nota == \"x\"",
+}, {
+	Eval: func(in *Input) (any, error) {
+		return expr173(in)
+	},
+	Source: "x > 0 ? p.voti[0] : -1",
+}, {
+	Eval: func(in *Input) (any, error) {
+		return expr174(in)
+	},
+	Source: "has(p.`luogo di nascita`) ? p.`luogo di nascita` : \"n/d\"",
+}, {
+	Eval: func(in *Input) (any, error) {
+		return expr175(in)
+	},
+	Source: "p.`luogo di nascita`.startsWith(\"c\")",
 }}

@@ -56,6 +56,9 @@ type Pratica struct {
 	// Nota holds "nota" (input.schema.json#/$defs/pratica/properties/nota). Optional: nil when absent.
 	Nota *string `json:"nota,omitzero"`
 
+	// LuogoDiNascita holds "luogo di nascita" (input.schema.json#/$defs/pratica/properties/luogo di nascita). Optional: nil when absent.
+	LuogoDiNascita *string `json:"luogo di nascita,omitzero"`
+
 	// Punti holds "punti" (input.schema.json#/$defs/pratica/properties/punti). Optional: nil when absent.
 	Punti *int64 `json:"punti,omitzero"`
 
