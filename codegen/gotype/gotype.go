@@ -557,14 +557,18 @@ func (s *schemaGen) declare(slot int, t *Type, node any) {
 	if t.IsEnum() {
 		for i := range t.Enum {
 			text := fmt.Sprint(t.Enum[i].Value)
-			suffix := ident.Exported(text)
+			if n, ok := t.Enum[i].Value.(int64); ok && n < 0 {
+				text = fmt.Sprintf("minus %d", -n)
+			}
 			switch {
 			case text == "":
-				suffix = "Empty"
-			case suffix == "":
-				suffix = "Value"
+				text = "empty"
+			case ident.Exported(text) == "":
+				text = "value"
 			}
-			t.Enum[i].GoName = s.g.names.Exported(t.Name+suffix, t.Name+"Value")
+			// The type name and the value as one text: a leading digit
+			// of the value needs no prefix (DomandaPriorita1).
+			t.Enum[i].GoName = s.g.names.Exported(t.Name+" "+text, t.Name+"Value")
 		}
 	}
 	if o, ok := node.(*object); ok {
