@@ -180,6 +180,11 @@ type Func struct {
 // name, with the given parameters (through which the Go expressions of the
 // variables are reachable). The error matches [ErrNotTranslatable] for
 // constructs outside the translated subset.
+//
+// The function declares the named results res and err and locals made of
+// one letter among t, v, e, x followed by digits: parameters and the
+// Go expressions of the variables must use other names (for example v0 is
+// taken, vars is not).
 func (e *Env) Translate(ast *cel.Ast, name string, params ...jen.Code) (*Func, error) {
 	if !ast.IsChecked() {
 		return nil, fmt.Errorf("celgo: the expression is not type-checked")
