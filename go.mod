@@ -2,7 +2,11 @@ module github.com/procedo/procedo
 
 go 1.26
 
-require cel.dev/cel-go v0.33.2
+require (
+	cel.dev/cel-go v0.33.2
+	github.com/dave/jennifer v1.7.1
+	golang.org/x/text v0.41.0
+)
 
 require (
 	cel.dev/expr v0.25.3 // indirect
