@@ -771,7 +771,7 @@ func (r *Renderer) Summary(data any) []Section {
 	for _, s := range r.summary(data) {
 		sec := Section{Title: s.Title}
 		for _, row := range s.Rows {
-			sec.Rows = append(sec.Rows, Row{Label: row.Label, Value: row.Value})
+			sec.Rows = append(sec.Rows, Row(row))
 		}
 		out = append(out, sec)
 	}
