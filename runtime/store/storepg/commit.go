@@ -261,9 +261,9 @@ func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 	)
 	var ci, ui struct {
 		body, id, processKey, defHash, businessKey, parentID, status []string
-		expected, version                                           []int64
-		state                                                       [][]byte
-		started, updated, ended                                     []pgtype.Timestamptz
+		expected, version                                            []int64
+		state                                                        [][]byte
+		started, updated, ended                                      []pgtype.Timestamptz
 	}
 	var ev struct {
 		body, instance, typ, element, actor []string
@@ -280,8 +280,8 @@ func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 	}
 	var tk struct {
 		body, id, instance, processKey, element, name, form, assignee, status, completedBy []string
-		offices                                                                           [][]byte
-		created, due, ended                                                               []pgtype.Timestamptz
+		offices                                                                            [][]byte
+		created, due, ended                                                                []pgtype.Timestamptz
 	}
 	var ds struct{ body, id, instance []string }
 	var sb struct {
