@@ -70,6 +70,10 @@ type outcome struct {
 	patch   json.RawMessage // service: variables the handler changed
 	bpmnErr *BPMNError
 	err     error // the handler failed
+	// loaded is the instance as the handler saw it, with the handler's
+	// changes applied: the first attempt at the step starts from it
+	// instead of loading the instance again.
+	loaded *run
 }
 
 // runBatch runs the handlers of a batch of jobs concurrently, then builds
@@ -158,6 +162,12 @@ func (e *Engine) runHandler(ctx context.Context, o *outcome) {
 			return
 		}
 		o.patch = patchOf(r.st.Vars, after)
+		if len(o.patch) > 0 {
+			r.dirty, r.dirtyAt = true, n.ID
+		}
+	}
+	if o.err == nil && o.bpmnErr == nil {
+		o.loaded = r
 	}
 }
 
@@ -249,10 +259,17 @@ func (e *Engine) jobExists(ctx context.Context, j *store.Job) bool {
 // jobStep loads the target instance and applies the job's outcome.
 func (e *Engine) jobStep(ctx context.Context, o *outcome) (*run, error) {
 	j := o.job
-	r, err := e.load(ctx, j.Body, o.target, "system")
-	if err != nil {
-		return nil, err
+	r := o.loaded
+	o.loaded = nil // a retry after a conflict reloads
+	if r == nil || r.in.ID != o.target {
+		var err error
+		if r, err = e.load(ctx, j.Body, o.target, "system"); err != nil {
+			return nil, err
+		}
+	} else {
+		r.now = e.Now().UTC()
 	}
+	var err error
 	r.step.DoneJobs = append(r.step.DoneJobs, store.JobLease{ID: j.ID, Owner: e.opts.Owner})
 	if !r.active() {
 		return r, nil
@@ -274,7 +291,8 @@ func (e *Engine) jobStep(ctx context.Context, o *outcome) (*run, error) {
 			err = r.throw(t, o.bpmnErr.Code, o.bpmnErr.Message)
 			break
 		}
-		if len(o.patch) > 0 {
+		if len(o.patch) > 0 && !r.dirty {
+			// Reloaded after a conflict: apply what the handler changed.
 			if err := r.def.Codec.Merge(r.vars, o.patch); err != nil {
 				return nil, err
 			}

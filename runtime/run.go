@@ -905,7 +905,9 @@ func (r *run) finish() (*store.Step, error) {
 		if err != nil {
 			return nil, fmt.Errorf("instance %s: encoding variables: %w", r.in.ID, err)
 		}
-		if fields := changedFields(r.oldVars, enc); len(fields) > 0 {
+		if bytes.Equal(r.oldVars, enc) {
+			// Nothing changed after all.
+		} else if fields := changedFields(r.oldVars, enc); len(fields) > 0 {
 			r.event(EventVariablesChanged, r.dirtyAt, VariablesChanged{Fields: fields})
 		}
 		r.st.Vars, r.oldVars, r.dirty = enc, enc, false
