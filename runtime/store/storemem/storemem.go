@@ -36,7 +36,7 @@ type Store struct {
 	deployments []*store.Deployment
 	instances   map[key]*store.Instance
 	tasks       map[key]*store.Task
-	taskIndex   map[key][]string // task ids by (body, instance id)
+	taskIndex   map[key][]string       // task ids by (body, instance id)
 	events      map[key][]*store.Event // by (body, instance id), in Seq order
 	jobs        map[key]*store.Job
 	subs        map[key]*store.Subscription
