@@ -262,6 +262,13 @@ func (r *NodeRef[V]) OfficesFunc(f func(v *V) ([]string, error)) *NodeRef[V] {
 	return r
 }
 
+// OfficesPerInstance computes the candidate offices of each instance of a
+// multi-instance user task from its loopCounter.
+func (r *NodeRef[V]) OfficesPerInstance(f func(v *V, loop int) ([]string, error)) *NodeRef[V] {
+	r.n.InstanceOffices = func(v Vars, loop int) ([]string, error) { return f(v.(*V), loop) }
+	return r
+}
+
 // Assignee computes the assignee of a user task ("" for none).
 func (r *NodeRef[V]) Assignee(f func(v *V) (string, error)) *NodeRef[V] {
 	r.n.Assignee = func(v Vars) (string, error) { return f(v.(*V)) }

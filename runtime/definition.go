@@ -166,8 +166,12 @@ type Node struct {
 	Form             string
 	Validator        FormValidator // nil: any payload is accepted
 	CandidateOffices func(v Vars) ([]string, error)
-	Assignee         func(v Vars) (string, error)
-	SLA              string // ISO 8601 duration of a user task, from creation
+	// InstanceOffices, for a multi-instance user task, gives the offices
+	// of the instance with loopCounter loop (one opinion per office, as
+	// in a conferenza di servizi); it wins over CandidateOffices.
+	InstanceOffices func(v Vars, loop int) ([]string, error)
+	Assignee        func(v Vars) (string, error)
+	SLA             string // ISO 8601 duration of a user task, from creation
 	// Suspends stops the legal term while a token waits here (request for
 	// integration, law 241/1990 art. 2 c. 7).
 	Suspends bool

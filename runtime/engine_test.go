@@ -488,6 +488,27 @@ func TestMultiInstance(t *testing.T) {
 		}
 		env.AssertStatus(id, store.InstanceCompleted)
 	})
+	t.Run("one task per office", func(t *testing.T) {
+		b := runtime.NewBuilder[runtime.JSON]("cds", "Conferenza di servizi")
+		b.StartEvent("S")
+		b.UserTask("Parere").MultiInstance(false, func(v *runtime.JSON) (int, error) { return len((*v)["uffici"].([]any)), nil }, nil).
+			OfficesPerInstance(func(v *runtime.JSON, loop int) ([]string, error) {
+				return []string{(*v)["uffici"].([]any)[loop].(string)}, nil
+			})
+		b.EndEvent("E")
+		b.Flow("f0", "S", "Parere").Flow("f1", "Parere", "E")
+		env := processtest.New(t)
+		env.Deploy(mustBuild(t, b))
+		id := env.Start("cds", uffici)
+		var got []string
+		for _, task := range env.Tasks(id) {
+			got = append(got, task.CandidateOffices...)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, []string{"ambiente", "traffico", "urbanistica"}) {
+			t.Fatalf("offices of the instances %v", got)
+		}
+	})
 	t.Run("empty collection", func(t *testing.T) {
 		env := processtest.New(t)
 		env.Deploy(build(false, nil))
@@ -908,5 +929,20 @@ func TestCancelByOperator(t *testing.T) {
 	env.AssertStatus(id, store.InstanceTerminated)
 	if res := env.Correlate("integrazione", "2026/4", nil); res.InstanceID != "" {
 		t.Fatal("a cancelled instance received a message")
+	}
+}
+
+func TestApplicationNumbers(t *testing.T) {
+	env := processtest.New(t, processtest.Options{Start: time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)})
+	ctx := context.Background()
+	var got []string
+	for range 2 {
+		n, err := env.Engine.ApplicationNumber(ctx, env.Body, "ztl")
+		ok(t, err)
+		got = append(got, n)
+	}
+	// 23:30 UTC on 31 December is already 2027 in Rome.
+	if !slices.Equal(got, []string{"2027/000001", "2027/000002"}) {
+		t.Fatalf("numbers %v", got)
 	}
 }

@@ -63,6 +63,7 @@ type TaskChanged struct {
 	Offices  []string `json:"offices,omitempty"`
 	Reason   string   `json:"reason,omitempty"`
 	DueAt    string   `json:"dueAt,omitempty"`
+	Loop     *int     `json:"loop,omitempty"` // loopCounter of a multi-instance task
 }
 
 // VariablesChanged is the data of EventVariablesChanged: the top-level

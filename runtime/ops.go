@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -145,6 +146,12 @@ func (e *Engine) commit(ctx context.Context, runs ...*run) error {
 	}
 	if err := e.st.Commit(ctx, &store.CommitParams{Steps: steps}); err != nil {
 		return err
+	}
+	if e.log.Enabled(ctx, slog.LevelDebug) {
+		for _, r := range all {
+			e.log.DebugContext(ctx, "step committed", "body", r.in.Body, "instance", r.in.ID, "process", r.in.ProcessKey,
+				"version", r.in.Version, "status", r.in.Status, "events", len(r.step.Events), "jobs", len(r.step.Jobs))
+		}
 	}
 	for _, r := range all {
 		for _, sub := range r.newSubs {
@@ -618,4 +625,17 @@ func shortHash(h string) string {
 		return h[:12]
 	}
 	return h
+}
+
+// ApplicationNumber returns the next application number of a body for a
+// register (e.g. the process key) in the current year, formatted as
+// "2026/000123". The year is the one in Rome; numbers restart at 1 each
+// year and are never handed out twice.
+func (e *Engine) ApplicationNumber(ctx context.Context, body, register string) (string, error) {
+	year := e.Now().In(e.cal.Location).Year()
+	n, err := e.st.NextNumber(ctx, &store.NextNumberParams{Body: body, Name: register, Year: year})
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d/%06d", year, n), nil
 }

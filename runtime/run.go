@@ -548,7 +548,12 @@ func (r *run) disarm(t *token) {
 
 func (r *run) createTask(t *token, n *Node) error {
 	var offices []string
-	if n.CandidateOffices != nil {
+	if n.InstanceOffices != nil && t.Inner {
+		var err error
+		if offices, err = n.InstanceOffices(r.vars, t.Loop); err != nil {
+			return r.fail(n.ID, "candidate offices of instance %d: %w", t.Loop, err)
+		}
+	} else if n.CandidateOffices != nil {
 		var err error
 		if offices, err = n.CandidateOffices(r.vars); err != nil {
 			return r.fail(n.ID, "candidate offices: %w", err)
@@ -565,6 +570,9 @@ func (r *run) createTask(t *token, n *Node) error {
 		ElementID: n.ID, Name: n.Name, Form: n.Form, CandidateOffices: offices, Assignee: assignee,
 		Status: store.TaskOpen, CreatedAt: r.now}
 	ch := TaskChanged{TaskID: task.ID, Assignee: assignee, Offices: offices}
+	if t.Inner {
+		ch.Loop = &t.Loop
+	}
 	if n.SLA != "" {
 		d, _ := ParseDuration(n.SLA)
 		task.DueAt = d.AddTo(r.now, r.e.cal.Location).UTC()
