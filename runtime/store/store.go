@@ -259,12 +259,15 @@ type Step struct {
 	// Instance is the new row. ExpectedVersion 0 creates it (conflict if
 	// it exists); otherwise the stored version must equal ExpectedVersion
 	// and Instance.Version must be ExpectedVersion+1.
-	Instance          *Instance
-	ExpectedVersion   int64
-	Events            []*Event
-	Jobs              []*Job     // new jobs (Status pending)
-	DoneJobs          []JobLease // jobs to delete: the one that ran, those cancelled
-	Tasks             []*Task    // user tasks to insert or replace, by ID
+	Instance        *Instance
+	ExpectedVersion int64
+	Events          []*Event
+	Jobs            []*Job // new jobs (Status pending)
+	// DoneJobs are deleted: the job that ran, the jobs cancelled. They are
+	// jobs of the same body, not necessarily of this instance (the return
+	// of a call activity is a job of the child finished by the parent).
+	DoneJobs          []JobLease
+	Tasks             []*Task // user tasks to insert or replace, by ID
 	Subscriptions     []*Subscription
 	DropSubscriptions []string    // subscription ids
 	Documents         []*Document // new versions; a duplicate (name, version) is a conflict

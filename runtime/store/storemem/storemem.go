@@ -36,6 +36,7 @@ type Store struct {
 	deployments []*store.Deployment
 	instances   map[key]*store.Instance
 	tasks       map[key]*store.Task
+	taskIndex   map[key][]string       // task ids by (body, instance id)
 	events      map[key][]*store.Event // by (body, instance id), in Seq order
 	jobs        map[key]*store.Job
 	subs        map[key]*store.Subscription
@@ -52,6 +53,7 @@ func New() *Store {
 	return &Store{
 		instances: map[key]*store.Instance{},
 		tasks:     map[key]*store.Task{},
+		taskIndex: map[key][]string{},
 		events:    map[key][]*store.Event{},
 		jobs:      map[key]*store.Job{},
 		subs:      map[key]*store.Subscription{},
@@ -251,6 +253,10 @@ func (s *Store) Commit(_ context.Context, p *store.CommitParams) error {
 		for _, t := range st.Tasks {
 			c := *t
 			c.CandidateOffices = slices.Clone(t.CandidateOffices)
+			if _, ok := s.tasks[key{c.Body, c.ID}]; !ok {
+				ik := key{c.Body, c.InstanceID}
+				s.taskIndex[ik] = append(s.taskIndex[ik], c.ID)
+			}
 			s.tasks[key{c.Body, c.ID}] = &c
 		}
 		for _, id := range st.DropSubscriptions {
@@ -344,7 +350,16 @@ func (s *Store) ListTasks(_ context.Context, p *store.ListTasksParams) ([]*store
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []*store.Task
-	for k, t := range s.tasks {
+	candidates := s.tasks
+	if p.InstanceID != "" {
+		// Use the index: the desk and the engine list the tasks of one
+		// case far more often than everything.
+		candidates = map[key]*store.Task{}
+		for _, id := range s.taskIndex[key{p.Body, p.InstanceID}] {
+			candidates[key{p.Body, id}] = s.tasks[key{p.Body, id}]
+		}
+	}
+	for k, t := range candidates {
 		if k.body != p.Body ||
 			p.InstanceID != "" && t.InstanceID != p.InstanceID ||
 			p.Office != "" && !slices.Contains(t.CandidateOffices, p.Office) ||
