@@ -25,6 +25,7 @@ type command struct {
 // commands lists every subcommand. Keep it sorted by name: help prints it
 // in this order.
 var commands = []command{
+	{name: "migrate", summary: "apply the store migrations (SQLite data folder or PostgreSQL)", run: runMigrate},
 	{name: "version", summary: "print the version of procedo", run: runVersion},
 }
 
