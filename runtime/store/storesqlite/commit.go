@@ -26,10 +26,10 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) error {
 		}
 		seen[key] = true
 	}
-	return s.write(ctx, func(tx *sql.Tx, r *writeReq) error {
+	return s.write(ctx, func(tx *sql.Conn, r *writeReq) error {
 		var conflicts []string
 		for _, st := range p.Steps {
-			ok, err := writeStep(tx, st)
+			ok, err := s.writeStep(tx, st)
 			if err != nil {
 				return err
 			}
@@ -51,17 +51,17 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) error {
 
 // writeStep writes one step; false means a conflict (the caller rolls the
 // savepoint back, so a partly written step is never kept).
-func writeStep(tx *sql.Tx, st *store.Step) (bool, error) {
+func (s *Store) writeStep(tx *sql.Conn, st *store.Step) (bool, error) {
 	in := st.Instance
 	var res sql.Result
 	var err error
 	if st.ExpectedVersion == 0 {
-		res, err = tx.Exec(`INSERT INTO instances (body, id, process_key, definition_hash, business_key, parent_id, status, version, state, started_at, updated_at, ended_at)
+		res, err = s.exec(tx, `INSERT INTO instances (body, id, process_key, definition_hash, business_key, parent_id, status, version, state, started_at, updated_at, ended_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			in.Body, in.ID, in.ProcessKey, in.DefinitionHash, in.BusinessKey, in.ParentID, string(in.Status), in.Version,
 			blob(in.State), tm(in.StartedAt), tm(in.UpdatedAt), tm(in.EndedAt))
 	} else {
-		res, err = tx.Exec(`UPDATE instances SET process_key = ?, definition_hash = ?, business_key = ?, parent_id = ?, status = ?,
+		res, err = s.exec(tx, `UPDATE instances SET process_key = ?, definition_hash = ?, business_key = ?, parent_id = ?, status = ?,
 			version = ?, state = ?, started_at = ?, updated_at = ?, ended_at = ?
 			WHERE body = ? AND id = ? AND version = ?`,
 			in.ProcessKey, in.DefinitionHash, in.BusinessKey, in.ParentID, string(in.Status), in.Version,
@@ -76,7 +76,7 @@ func writeStep(tx *sql.Tx, st *store.Step) (bool, error) {
 	if len(st.Events) > 0 {
 		// History is append-only: a seq must come after the last one kept.
 		var last int64
-		if err := tx.QueryRow(`SELECT COALESCE(MAX(seq), 0) FROM events WHERE body = ? AND instance_id = ?`, in.Body, in.ID).Scan(&last); err != nil {
+		if err := s.queryRow(tx, `SELECT COALESCE(MAX(seq), 0) FROM events WHERE body = ? AND instance_id = ?`, in.Body, in.ID).Scan(&last); err != nil {
 			return false, err
 		}
 		for _, e := range st.Events {
@@ -84,7 +84,7 @@ func writeStep(tx *sql.Tx, st *store.Step) (bool, error) {
 				return false, nil
 			}
 			last = e.Seq
-			if _, err := tx.Exec(`INSERT INTO events (body, instance_id, seq, type, element_id, actor, time, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			if _, err := s.exec(tx, `INSERT INTO events (body, instance_id, seq, type, element_id, actor, time, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 				e.Body, e.InstanceID, e.Seq, string(e.Type), e.ElementID, e.Actor, tm(e.Time), rawJSON(e.Data)); err != nil {
 				return false, fmt.Errorf("storesqlite: write event %s/%d: %w", e.InstanceID, e.Seq, err)
 			}
@@ -92,12 +92,12 @@ func writeStep(tx *sql.Tx, st *store.Step) (bool, error) {
 	}
 	for _, l := range st.DoneJobs {
 		if l.Owner == "" {
-			if _, err := tx.Exec(`DELETE FROM jobs WHERE body = ? AND id = ?`, in.Body, l.ID); err != nil {
+			if _, err := s.exec(tx, `DELETE FROM jobs WHERE body = ? AND id = ?`, in.Body, l.ID); err != nil {
 				return false, err
 			}
 			continue
 		}
-		res, err := tx.Exec(`DELETE FROM jobs WHERE body = ? AND id = ? AND lease_owner = ?`, in.Body, l.ID, l.Owner)
+		res, err := s.exec(tx, `DELETE FROM jobs WHERE body = ? AND id = ? AND lease_owner = ?`, in.Body, l.ID, l.Owner)
 		if err != nil {
 			return false, err
 		}
@@ -110,7 +110,7 @@ func writeStep(tx *sql.Tx, st *store.Step) (bool, error) {
 		if status == "" {
 			status = store.JobPending
 		}
-		res, err := tx.Exec(`INSERT INTO jobs (body, id, instance_id, kind, element_id, token_id, idempotency_key, payload, status, due_at, attempts, max_attempts, last_error, created_at)
+		res, err := s.exec(tx, `INSERT INTO jobs (body, id, instance_id, kind, element_id, token_id, idempotency_key, payload, status, due_at, attempts, max_attempts, last_error, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			j.Body, j.ID, j.InstanceID, j.Kind, j.ElementID, j.TokenID, j.IdempotencyKey, rawJSON(j.Payload), string(status),
 			j.DueAt.UnixMicro(), j.Attempts, j.MaxAttempts, j.LastError, tm(j.CreatedAt))
@@ -126,7 +126,7 @@ func writeStep(tx *sql.Tx, st *store.Step) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		if _, err := tx.Exec(`INSERT INTO tasks (body, id, instance_id, process_key, element_id, name, form, candidate_offices, assignee, status, created_at, due_at, ended_at, completed_by)
+		if _, err := s.exec(tx, `INSERT INTO tasks (body, id, instance_id, process_key, element_id, name, form, candidate_offices, assignee, status, created_at, due_at, ended_at, completed_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (body, id) DO UPDATE SET instance_id = excluded.instance_id, process_key = excluded.process_key,
 				element_id = excluded.element_id, name = excluded.name, form = excluded.form, candidate_offices = excluded.candidate_offices,
@@ -138,12 +138,12 @@ func writeStep(tx *sql.Tx, st *store.Step) (bool, error) {
 		}
 	}
 	for _, id := range st.DropSubscriptions {
-		if _, err := tx.Exec(`DELETE FROM subscriptions WHERE body = ? AND id = ? AND instance_id = ?`, in.Body, id, in.ID); err != nil {
+		if _, err := s.exec(tx, `DELETE FROM subscriptions WHERE body = ? AND id = ? AND instance_id = ?`, in.Body, id, in.ID); err != nil {
 			return false, err
 		}
 	}
 	for _, sub := range st.Subscriptions {
-		if _, err := tx.Exec(`INSERT OR REPLACE INTO subscriptions (body, id, instance_id, name, correlation_key, element_id, token_id, created_at)
+		if _, err := s.exec(tx, `INSERT OR REPLACE INTO subscriptions (body, id, instance_id, name, correlation_key, element_id, token_id, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			sub.Body, sub.ID, sub.InstanceID, sub.Name, sub.CorrelationKey, sub.ElementID, sub.TokenID, tm(sub.CreatedAt)); err != nil {
 			return false, fmt.Errorf("storesqlite: write subscription %s: %w", sub.ID, err)
@@ -152,14 +152,14 @@ func writeStep(tx *sql.Tx, st *store.Step) (bool, error) {
 	for _, d := range st.Documents {
 		// Versions are dense: version n needs version n-1.
 		var last int
-		if err := tx.QueryRow(`SELECT COALESCE(MAX(version), 0) FROM documents WHERE body = ? AND instance_id = ? AND name = ?`,
+		if err := s.queryRow(tx, `SELECT COALESCE(MAX(version), 0) FROM documents WHERE body = ? AND instance_id = ? AND name = ?`,
 			d.Body, d.InstanceID, d.Name).Scan(&last); err != nil {
 			return false, err
 		}
 		if d.Version != last+1 {
 			return false, nil
 		}
-		if _, err := tx.Exec(`INSERT INTO documents (body, instance_id, name, version, media_type, sha256, size, content, created_at, created_by)
+		if _, err := s.exec(tx, `INSERT INTO documents (body, instance_id, name, version, media_type, sha256, size, content, created_at, created_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			d.Body, d.InstanceID, d.Name, d.Version, d.MediaType, store.Digest(d.Content), len(d.Content), nonNilBytes(d.Content),
 			tm(d.CreatedAt), d.CreatedBy); err != nil {

@@ -24,8 +24,8 @@ func (s *Store) PutDeployment(ctx context.Context, p *store.PutDeploymentParams)
 		return nil, &store.InvalidError{Method: "PutDeployment", Field: "ProcessKey/Hash", Reason: "empty"}
 	}
 	var out *store.Deployment
-	err := s.write(ctx, func(tx *sql.Tx, _ *writeReq) error {
-		existing, err := scanDeployment(tx.QueryRow(`SELECT `+deploymentCols+` FROM deployments WHERE body = ? AND process_key = ? AND hash = ?`,
+	err := s.write(ctx, func(tx *sql.Conn, _ *writeReq) error {
+		existing, err := scanDeployment(s.queryRow(tx, `SELECT `+deploymentCols+` FROM deployments WHERE body = ? AND process_key = ? AND hash = ?`,
 			d.Body, d.ProcessKey, d.Hash))
 		if err == nil {
 			out = existing
@@ -35,11 +35,11 @@ func (s *Store) PutDeployment(ctx context.Context, p *store.PutDeploymentParams)
 			return err
 		}
 		var version int
-		if err := tx.QueryRow(`SELECT COALESCE(MAX(version), 0) + 1 FROM deployments WHERE body = ? AND process_key = ?`,
+		if err := s.queryRow(tx, `SELECT COALESCE(MAX(version), 0) + 1 FROM deployments WHERE body = ? AND process_key = ?`,
 			d.Body, d.ProcessKey).Scan(&version); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`INSERT INTO deployments (body, process_key, version, hash, bundle, deployed_at, deployed_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := s.exec(tx, `INSERT INTO deployments (body, process_key, version, hash, bundle, deployed_at, deployed_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			d.Body, d.ProcessKey, version, d.Hash, nonNilBytes(d.Bundle), tm(d.DeployedAt), d.DeployedBy); err != nil {
 			return err
 		}
@@ -77,13 +77,13 @@ func (s *Store) GetDeployment(ctx context.Context, p *store.GetDeploymentParams)
 	var row *sql.Row
 	switch {
 	case p.Hash != "":
-		row = s.reader.QueryRowContext(ctx, `SELECT `+deploymentCols+` FROM deployments WHERE body = ? AND hash = ? AND (? = '' OR process_key = ?)
+		row = s.readRow(ctx, `SELECT `+deploymentCols+` FROM deployments WHERE body = ? AND hash = ? AND (? = '' OR process_key = ?)
 			ORDER BY version DESC LIMIT 1`, p.Body, p.Hash, p.ProcessKey, p.ProcessKey)
 	case p.Version == 0:
-		row = s.reader.QueryRowContext(ctx, `SELECT `+deploymentCols+` FROM deployments WHERE body = ? AND process_key = ?
+		row = s.readRow(ctx, `SELECT `+deploymentCols+` FROM deployments WHERE body = ? AND process_key = ?
 			ORDER BY version DESC LIMIT 1`, p.Body, p.ProcessKey)
 	default:
-		row = s.reader.QueryRowContext(ctx, `SELECT `+deploymentCols+` FROM deployments WHERE body = ? AND process_key = ? AND version = ?`,
+		row = s.readRow(ctx, `SELECT `+deploymentCols+` FROM deployments WHERE body = ? AND process_key = ? AND version = ?`,
 			p.Body, p.ProcessKey, p.Version)
 	}
 	d, err := scanDeployment(row)
@@ -102,7 +102,7 @@ func (s *Store) ListDeployments(ctx context.Context, p *store.ListDeploymentsPar
 	if err := store.CheckBody("ListDeployments", p.Body); err != nil {
 		return nil, err
 	}
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+deploymentCols+` FROM deployments WHERE body = ? AND (? = '' OR process_key = ?)
+	rows, err := s.read(ctx, `SELECT `+deploymentCols+` FROM deployments WHERE body = ? AND (? = '' OR process_key = ?)
 		ORDER BY process_key, version`, p.Body, p.ProcessKey, p.ProcessKey)
 	if err != nil {
 		return nil, err
@@ -145,7 +145,7 @@ func (s *Store) GetInstance(ctx context.Context, p *store.GetInstanceParams) (*s
 		return nil, err
 	}
 	var state []byte
-	in, err := scanInstance(s.reader.QueryRowContext(ctx, `SELECT `+instanceCols+`, state FROM instances WHERE body = ? AND id = ?`, p.Body, p.ID), &state)
+	in, err := scanInstance(s.readRow(ctx, `SELECT `+instanceCols+`, state FROM instances WHERE body = ? AND id = ?`, p.Body, p.ID), &state)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("instance", p.Body, p.ID)
 	}
@@ -180,7 +180,7 @@ func (s *Store) ListInstances(ctx context.Context, p *store.ListInstancesParams)
 		args = append(args, p.AfterID)
 	}
 	q += ` ORDER BY id` + limit(p.Limit)
-	rows, err := s.reader.QueryContext(ctx, q, args...)
+	rows, err := s.read(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +220,7 @@ func (s *Store) GetTask(ctx context.Context, p *store.GetTaskParams) (*store.Tas
 	if err := store.CheckBody("GetTask", p.Body); err != nil {
 		return nil, err
 	}
-	t, err := scanTask(s.reader.QueryRowContext(ctx, `SELECT `+taskCols+` FROM tasks WHERE body = ? AND id = ?`, p.Body, p.ID))
+	t, err := scanTask(s.readRow(ctx, `SELECT `+taskCols+` FROM tasks WHERE body = ? AND id = ?`, p.Body, p.ID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("task", p.Body, p.ID)
 	}
@@ -251,7 +251,7 @@ func (s *Store) ListTasks(ctx context.Context, p *store.ListTasksParams) ([]*sto
 		args = append(args, string(p.Status))
 	}
 	q += ` ORDER BY created_at, id` + limit(p.Limit)
-	rows, err := s.reader.QueryContext(ctx, q, args...)
+	rows, err := s.read(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +290,7 @@ func (s *Store) ListEvents(ctx context.Context, p *store.ListEventsParams) ([]*s
 		args = append(args, p.AfterSeq)
 	}
 	q += ` ORDER BY instance_id, seq` + limit(p.Limit)
-	rows, err := s.reader.QueryContext(ctx, q, args...)
+	rows, err := s.read(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -331,8 +331,8 @@ func (s *Store) AcquireJobs(ctx context.Context, p *store.AcquireJobsParams) ([]
 	}
 	now := p.Now.UnixMicro()
 	var out []*store.Job
-	err := s.write(ctx, func(tx *sql.Tx, _ *writeReq) error {
-		rows, err := tx.Query(`UPDATE jobs SET lease_owner = ?, lease_until = ?
+	err := s.write(ctx, func(tx *sql.Conn, _ *writeReq) error {
+		rows, err := s.query(tx, `UPDATE jobs SET lease_owner = ?, lease_until = ?
 			WHERE (body, id) IN (
 				SELECT body, id FROM jobs
 				WHERE status = 'pending' AND due_at <= ? AND (lease_owner = '' OR lease_until IS NULL OR lease_until <= ?)
@@ -374,9 +374,9 @@ func (s *Store) FailJob(ctx context.Context, p *store.FailJobParams) error {
 	if err := store.CheckBody("FailJob", p.Body); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx *sql.Tx, r *writeReq) error {
+	return s.write(ctx, func(tx *sql.Conn, r *writeReq) error {
 		var owner string
-		err := tx.QueryRow(`SELECT lease_owner FROM jobs WHERE body = ? AND id = ?`, p.Body, p.ID).Scan(&owner)
+		err := s.queryRow(tx, `SELECT lease_owner FROM jobs WHERE body = ? AND id = ?`, p.Body, p.ID).Scan(&owner)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("job", p.Body, p.ID)
 		}
@@ -387,10 +387,10 @@ func (s *Store) FailJob(ctx context.Context, p *store.FailJobParams) error {
 			return &store.ConflictError{Kind: "job", IDs: []string{p.ID}}
 		}
 		if p.RetryAt.IsZero() {
-			_, err = tx.Exec(`UPDATE jobs SET attempts = attempts + 1, last_error = ?, lease_owner = '', lease_until = NULL, status = 'incident'
+			_, err = s.exec(tx, `UPDATE jobs SET attempts = attempts + 1, last_error = ?, lease_owner = '', lease_until = NULL, status = 'incident'
 				WHERE body = ? AND id = ?`, p.Error, p.Body, p.ID)
 		} else {
-			_, err = tx.Exec(`UPDATE jobs SET attempts = attempts + 1, last_error = ?, lease_owner = '', lease_until = NULL, due_at = ?
+			_, err = s.exec(tx, `UPDATE jobs SET attempts = attempts + 1, last_error = ?, lease_owner = '', lease_until = NULL, due_at = ?
 				WHERE body = ? AND id = ?`, p.Error, p.RetryAt.UnixMicro(), p.Body, p.ID)
 			r.notify = true
 		}
@@ -403,9 +403,9 @@ func (s *Store) RetryJob(ctx context.Context, p *store.RetryJobParams) error {
 	if err := store.CheckBody("RetryJob", p.Body); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx *sql.Tx, r *writeReq) error {
+	return s.write(ctx, func(tx *sql.Conn, r *writeReq) error {
 		var status string
-		err := tx.QueryRow(`SELECT status FROM jobs WHERE body = ? AND id = ?`, p.Body, p.ID).Scan(&status)
+		err := s.queryRow(tx, `SELECT status FROM jobs WHERE body = ? AND id = ?`, p.Body, p.ID).Scan(&status)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("job", p.Body, p.ID)
 		}
@@ -415,7 +415,7 @@ func (s *Store) RetryJob(ctx context.Context, p *store.RetryJobParams) error {
 		if status != string(store.JobIncident) {
 			return &store.ConflictError{Kind: "job", IDs: []string{p.ID}, Err: fmt.Errorf("job is %s, not an incident", status)}
 		}
-		_, err = tx.Exec(`UPDATE jobs SET status = 'pending', due_at = ?, attempts = 0 WHERE body = ? AND id = ?`, p.Now.UnixMicro(), p.Body, p.ID)
+		_, err = s.exec(tx, `UPDATE jobs SET status = 'pending', due_at = ?, attempts = 0 WHERE body = ? AND id = ?`, p.Now.UnixMicro(), p.Body, p.ID)
 		r.notify = true
 		return err
 	})
@@ -437,7 +437,7 @@ func (s *Store) ListJobs(ctx context.Context, p *store.ListJobsParams) ([]*store
 		args = append(args, string(p.Status))
 	}
 	q += ` ORDER BY due_at, id` + limit(p.Limit)
-	rows, err := s.reader.QueryContext(ctx, q, args...)
+	rows, err := s.read(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -448,7 +448,7 @@ func (s *Store) ListJobs(ctx context.Context, p *store.ListJobsParams) ([]*store
 // lease runs out.
 func (s *Store) NextJobDue(ctx context.Context) (time.Time, error) {
 	var next sql.NullInt64
-	err := s.reader.QueryRowContext(ctx, `SELECT MIN(CASE WHEN lease_owner <> '' AND lease_until > due_at THEN lease_until ELSE due_at END)
+	err := s.readRow(ctx, `SELECT MIN(CASE WHEN lease_owner <> '' AND lease_until > due_at THEN lease_until ELSE due_at END)
 		FROM jobs WHERE status = 'pending'`).Scan(&next)
 	if err != nil {
 		return time.Time{}, err
@@ -464,7 +464,7 @@ func (s *Store) FindSubscriptions(ctx context.Context, p *store.FindSubscription
 	if err := store.CheckBody("FindSubscriptions", p.Body); err != nil {
 		return nil, err
 	}
-	rows, err := s.reader.QueryContext(ctx, `SELECT body, id, instance_id, name, correlation_key, element_id, token_id, created_at
+	rows, err := s.read(ctx, `SELECT body, id, instance_id, name, correlation_key, element_id, token_id, created_at
 		FROM subscriptions WHERE body = ? AND name = ? AND correlation_key = ? ORDER BY created_at, id`, p.Body, p.Name, p.CorrelationKey)
 	if err != nil {
 		return nil, err
@@ -492,8 +492,8 @@ func (s *Store) PutMessage(ctx context.Context, p *store.PutMessageParams) error
 	if m.ID == "" || m.Name == "" {
 		return &store.InvalidError{Method: "PutMessage", Field: "Message.ID/Name", Reason: "empty"}
 	}
-	return s.write(ctx, func(tx *sql.Tx, _ *writeReq) error {
-		res, err := tx.Exec(`INSERT INTO messages (body, id, name, correlation_key, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+	return s.write(ctx, func(tx *sql.Conn, _ *writeReq) error {
+		res, err := s.exec(tx, `INSERT INTO messages (body, id, name, correlation_key, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`, m.Body, m.ID, m.Name, m.CorrelationKey, rawJSON(m.Payload), tm(m.CreatedAt), tm(m.ExpiresAt))
 		if err != nil {
 			return err
@@ -511,11 +511,11 @@ func (s *Store) TakeMessage(ctx context.Context, p *store.TakeMessageParams) (*s
 		return nil, err
 	}
 	var out *store.Message
-	err := s.write(ctx, func(tx *sql.Tx, _ *writeReq) error {
+	err := s.write(ctx, func(tx *sql.Conn, _ *writeReq) error {
 		var m store.Message
 		var payload []byte
 		var created, expires sql.NullInt64
-		err := tx.QueryRow(`DELETE FROM messages WHERE (body, id) IN (
+		err := s.queryRow(tx, `DELETE FROM messages WHERE (body, id) IN (
 				SELECT body, id FROM messages WHERE body = ? AND name = ? AND correlation_key = ? AND expires_at > ?
 				ORDER BY created_at, id LIMIT 1)
 			RETURNING body, id, name, correlation_key, payload, created_at, expires_at`,
@@ -542,8 +542,8 @@ func (s *Store) DeleteExpiredMessages(ctx context.Context, p *store.DeleteExpire
 		return 0, err
 	}
 	var n int64
-	err := s.write(ctx, func(tx *sql.Tx, _ *writeReq) error {
-		res, err := tx.Exec(`DELETE FROM messages WHERE body = ? AND expires_at <= ?`, p.Body, p.Now.UnixMicro())
+	err := s.write(ctx, func(tx *sql.Conn, _ *writeReq) error {
+		res, err := s.exec(tx, `DELETE FROM messages WHERE body = ? AND expires_at <= ?`, p.Body, p.Now.UnixMicro())
 		if err != nil {
 			return err
 		}
@@ -574,10 +574,10 @@ func (s *Store) GetDocument(ctx context.Context, p *store.GetDocumentParams) (*s
 	var content []byte
 	var row *sql.Row
 	if p.Version == 0 {
-		row = s.reader.QueryRowContext(ctx, `SELECT `+documentCols+`, content FROM documents WHERE body = ? AND instance_id = ? AND name = ?
+		row = s.readRow(ctx, `SELECT `+documentCols+`, content FROM documents WHERE body = ? AND instance_id = ? AND name = ?
 			ORDER BY version DESC LIMIT 1`, p.Body, p.InstanceID, p.Name)
 	} else {
-		row = s.reader.QueryRowContext(ctx, `SELECT `+documentCols+`, content FROM documents WHERE body = ? AND instance_id = ? AND name = ? AND version = ?`,
+		row = s.readRow(ctx, `SELECT `+documentCols+`, content FROM documents WHERE body = ? AND instance_id = ? AND name = ? AND version = ?`,
 			p.Body, p.InstanceID, p.Name, p.Version)
 	}
 	d, err := scanDocument(row, &content)
@@ -599,7 +599,7 @@ func (s *Store) ListDocuments(ctx context.Context, p *store.ListDocumentsParams)
 	if err := store.CheckBody("ListDocuments", p.Body); err != nil {
 		return nil, err
 	}
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+documentCols+` FROM documents WHERE body = ? AND instance_id = ? ORDER BY name, version`,
+	rows, err := s.read(ctx, `SELECT `+documentCols+` FROM documents WHERE body = ? AND instance_id = ? ORDER BY name, version`,
 		p.Body, p.InstanceID)
 	if err != nil {
 		return nil, err
@@ -613,8 +613,8 @@ func (s *Store) NextNumber(ctx context.Context, p *store.NextNumberParams) (int6
 		return 0, err
 	}
 	var n int64
-	err := s.write(ctx, func(tx *sql.Tx, _ *writeReq) error {
-		return tx.QueryRow(`INSERT INTO counters (body, name, year, value) VALUES (?, ?, ?, 1)
+	err := s.write(ctx, func(tx *sql.Conn, _ *writeReq) error {
+		return s.queryRow(tx, `INSERT INTO counters (body, name, year, value) VALUES (?, ?, ?, 1)
 			ON CONFLICT (body, name, year) DO UPDATE SET value = value + 1 RETURNING value`, p.Body, p.Name, p.Year).Scan(&n)
 	})
 	if err != nil {

@@ -39,8 +39,11 @@ type Options struct {
 // Store is the SQLite store. Create it with Open.
 type Store struct {
 	dir    string
-	writer *sql.DB // exactly one connection: all writes go through run
+	writer *sql.DB   // exactly one connection: all writes go through the write loop
+	wconn  *sql.Conn // that connection, held by the write loop
 	reader *sql.DB // read-only connections
+	wstmts stmtCache
+	rstmts stmtCache
 
 	queue    chan *writeReq
 	maxBatch int
@@ -58,7 +61,7 @@ var _ store.Store = (*Store)(nil)
 // current transaction.
 type writeReq struct {
 	ctx    context.Context
-	fn     func(tx *sql.Tx) error
+	fn     func(tx *sql.Conn) error
 	done   chan error
 	notify bool // set by fn: wake job runners after the commit
 }
@@ -110,6 +113,14 @@ func Open(ctx context.Context, dir string, opts *Options) (*Store, error) {
 		closing: make(chan struct{}), stopped: make(chan struct{}),
 		wake: make(chan struct{}, 1),
 	}
+	wconn, err := writer.Conn(ctx)
+	if err != nil {
+		writer.Close()
+		reader.Close()
+		return nil, fmt.Errorf("storesqlite: writer connection: %w", err)
+	}
+	s.wconn = wconn
+	s.wstmts.conn, s.rstmts.db = wconn, reader
 	go s.writeLoop()
 	return s, nil
 }
@@ -171,7 +182,9 @@ func (s *Store) Close() error {
 	s.once.Do(func() {
 		close(s.closing)
 		<-s.stopped
-		s.closeErr = errors.Join(s.writer.Close(), s.reader.Close())
+		s.wstmts.close()
+		s.rstmts.close()
+		s.closeErr = errors.Join(s.wconn.Close(), s.writer.Close(), s.reader.Close())
 	})
 	return s.closeErr
 }
@@ -180,9 +193,9 @@ var errClosed = errors.New("storesqlite: store closed")
 
 // write runs fn in the writer's next transaction and waits for its commit.
 // It returns fn's error (the savepoint was rolled back) or the commit's.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx, r *writeReq) error) error {
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Conn, r *writeReq) error) error {
 	r := &writeReq{ctx: ctx, done: make(chan error, 1)}
-	r.fn = func(tx *sql.Tx) error { return fn(tx, r) }
+	r.fn = func(tx *sql.Conn) error { return fn(tx, r) }
 	select {
 	case s.queue <- r:
 	case <-s.closing:
@@ -228,12 +241,23 @@ func (s *Store) writeLoop() {
 }
 
 func (s *Store) runBatch(batch []*writeReq) {
-	tx, err := s.writer.BeginTx(context.Background(), nil)
-	if err != nil {
+	// The transaction is driven by hand on the held connection (not
+	// sql.Tx) so that statements prepared once on it serve every batch.
+	// BEGIN IMMEDIATE takes the write lock now: no upgrade deadlock with
+	// another process on the same file.
+	c := s.wconn
+	bg := context.Background()
+	if _, err := c.ExecContext(bg, "BEGIN IMMEDIATE"); err != nil {
 		for _, r := range batch {
 			r.done <- fmt.Errorf("storesqlite: begin: %w", err)
 		}
 		return
+	}
+	abort := func(err error) {
+		c.ExecContext(bg, "ROLLBACK") //nolint:errcheck // the batch is lost either way
+		for _, r := range batch {
+			r.done <- fmt.Errorf("storesqlite: batch rolled back: %w", err)
+		}
 	}
 	results := make([]error, len(batch))
 	ok := 0
@@ -242,32 +266,31 @@ func (s *Store) runBatch(batch []*writeReq) {
 			results[i] = err
 			continue
 		}
-		if _, err := tx.Exec("SAVEPOINT w"); err != nil {
-			results[i] = err
-			continue
+		if _, err := c.ExecContext(bg, "SAVEPOINT w"); err != nil {
+			abort(err)
+			return
 		}
-		if err := r.fn(tx); err != nil {
+		if err := r.fn(c); err != nil {
 			results[i] = err
-			if _, rerr := tx.Exec("ROLLBACK TO w"); rerr != nil {
-				// The transaction is unusable: nothing of the batch is kept.
-				tx.Rollback() //nolint:errcheck
-				for _, r := range batch {
-					r.done <- fmt.Errorf("storesqlite: batch rolled back: %w", rerr)
-				}
+			if _, err := c.ExecContext(bg, "ROLLBACK TO w"); err != nil {
+				abort(err)
 				return
 			}
 		} else {
 			ok++
 		}
-		if _, err := tx.Exec("RELEASE w"); err != nil && results[i] == nil {
-			results[i] = err
+		if _, err := c.ExecContext(bg, "RELEASE w"); err != nil {
+			abort(err)
+			return
 		}
 	}
-	var cerr error
-	if ok > 0 {
-		cerr = tx.Commit()
-	} else {
-		tx.Rollback() //nolint:errcheck // nothing to keep
+	end := "COMMIT"
+	if ok == 0 {
+		end = "ROLLBACK" // nothing to keep
+	}
+	_, cerr := c.ExecContext(bg, end)
+	if cerr != nil && ok > 0 {
+		c.ExecContext(bg, "ROLLBACK") //nolint:errcheck // leave no transaction open
 	}
 	notify := false
 	for i, r := range batch {
