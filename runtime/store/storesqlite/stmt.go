@@ -11,8 +11,8 @@ import (
 type stmtCache struct {
 	db   *sql.DB   // for the read pool: prepared on each connection as needed
 	conn *sql.Conn // for the writer: prepared on its one connection
-	mu sync.Mutex
-	m  map[string]*sql.Stmt
+	mu   sync.Mutex
+	m    map[string]*sql.Stmt
 }
 
 func (c *stmtCache) get(ctx context.Context, q string) (*sql.Stmt, error) {

@@ -41,7 +41,7 @@ type Store struct {
 	dir    string
 	writer *sql.DB   // exactly one connection: all writes go through the write loop
 	wconn  *sql.Conn // that connection, held by the write loop
-	reader *sql.DB // read-only connections
+	reader *sql.DB   // read-only connections
 	wstmts stmtCache
 	rstmts stmtCache
 
