@@ -72,7 +72,10 @@ func benchReference(b *testing.B, kind string) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if _, err := e.Deploy(ctx, &runtime.DeployParams{Body: body, Definition: reference(b)}); err != nil {
+	// The portal starts the version whose form it served: by hash, with
+	// no lookup of the latest version per start.
+	dep, err := e.Deploy(ctx, &runtime.DeployParams{Body: body, Definition: reference(b)})
+	if err != nil {
 		b.Fatal(err)
 	}
 	runners := 1
@@ -104,7 +107,7 @@ func benchReference(b *testing.B, kind string) {
 				}
 				ps := make([]*runtime.StartParams, n)
 				for i := range ps {
-					ps[i] = &runtime.StartParams{Body: body, ProcessKey: "ztl-access", Vars: vars}
+					ps[i] = &runtime.StartParams{Body: body, Hash: dep.Hash, Vars: vars}
 				}
 				if _, err := e.StartMany(ctx, ps); err != nil {
 					b.Error(err)
@@ -167,7 +170,8 @@ func BenchmarkReferenceUserTask(b *testing.B) {
 				b.Fatal(err)
 			}
 			ctx := context.Background()
-			if _, err := e.Deploy(ctx, &runtime.DeployParams{Body: body, Definition: userTask(b)}); err != nil {
+			dep, err := e.Deploy(ctx, &runtime.DeployParams{Body: body, Definition: userTask(b)})
+			if err != nil {
 				b.Fatal(err)
 			}
 			const clients = 8
@@ -182,7 +186,7 @@ func BenchmarkReferenceUserTask(b *testing.B) {
 					defer wg.Done()
 					for next.Add(1) <= int64(b.N) {
 						t0 := time.Now()
-						in, err := e.Start(ctx, &runtime.StartParams{Body: body, ProcessKey: "ut", Actor: "citizen"})
+						in, err := e.Start(ctx, &runtime.StartParams{Body: body, Hash: dep.Hash, Actor: "citizen"})
 						if err != nil {
 							b.Error(err)
 							return
@@ -237,7 +241,8 @@ func BenchmarkParkedUserTasks(b *testing.B) {
 				b.Fatal(err)
 			}
 			ctx := context.Background()
-			if _, err := e.Deploy(ctx, &runtime.DeployParams{Body: body, Definition: userTask(b)}); err != nil {
+			dep, err := e.Deploy(ctx, &runtime.DeployParams{Body: body, Definition: userTask(b)})
+			if err != nil {
 				b.Fatal(err)
 			}
 			begin := time.Now()
@@ -255,7 +260,7 @@ func BenchmarkParkedUserTasks(b *testing.B) {
 						}
 						ps := make([]*runtime.StartParams, min(batch, parked-from))
 						for i := range ps {
-							ps[i] = &runtime.StartParams{Body: body, ProcessKey: "ut", Actor: "citizen"}
+							ps[i] = &runtime.StartParams{Body: body, Hash: dep.Hash, Actor: "citizen"}
 						}
 						if _, err := e.StartMany(ctx, ps); err != nil {
 							b.Error(err)
