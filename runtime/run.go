@@ -685,8 +685,7 @@ func (r *run) fire(t *token, l *listener) error {
 		// The first event wins the race; the others are disarmed
 		// (BPMN §10.6.6).
 		gw := r.def.nodes[t.Node]
-		t.Listeners = slices.DeleteFunc(t.Listeners, func(x *listener) bool { return x == l })
-		r.disarm(t)
+		r.disarm(t) // the winner's subscription too: it is consumed
 		r.event(EventElementLeft, gw.ID, ElementLeft{Kind: gw.Kind.String(), Token: t.ID, Outcome: "completed"})
 		var via string
 		for _, f := range r.def.out[gw.ID] {
@@ -698,8 +697,7 @@ func (r *run) fire(t *token, l *listener) error {
 	}
 	// A boundary event.
 	if target.CancelActivity {
-		t.Listeners = slices.DeleteFunc(t.Listeners, func(x *listener) bool { return x == l })
-		scope := t.Scope
+		scope := t.Scope // kill disarms every listener, this one included
 		r.kill(t, "interrupted")
 		return r.passThrough(r.newToken(scope), target.ID, "")
 	}
