@@ -83,6 +83,7 @@ func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 	outs := make([]*outcome, len(jobs))
 	sem := make(chan struct{}, e.opts.Workers)
 	var wg sync.WaitGroup
+	preloaded := e.preload(ctx, jobs)
 	for i, j := range jobs {
 		outs[i] = &outcome{job: j, target: j.InstanceID}
 		if j.Kind == jobCallReturn || j.Kind == jobTerminate {
@@ -98,7 +99,7 @@ func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 		go func(o *outcome) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			e.runHandler(ctx, o)
+			e.runHandler(ctx, o, preloaded[store.InstanceKey{Body: o.job.Body, ID: o.job.InstanceID}])
 		}(outs[i])
 	}
 	wg.Wait()
@@ -122,16 +123,67 @@ func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 	return ctx.Err()
 }
 
+// preload reads the instances of the service jobs of a batch in one
+// round trip when the store is a store.BatchReader. Each instance is
+// handed to one job only: a second job of the same instance loads it
+// again after the first one's step.
+func (e *Engine) preload(ctx context.Context, jobs []*store.Job) map[store.InstanceKey]*store.Instance {
+	br, ok := e.st.(store.BatchReader)
+	if !ok {
+		return nil
+	}
+	seen := map[store.InstanceKey]bool{}
+	var keys []store.InstanceKey
+	for _, j := range jobs {
+		k := store.InstanceKey{Body: j.Body, ID: j.InstanceID}
+		if j.Kind == jobService && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) < 2 {
+		return nil
+	}
+	ins, err := br.GetInstances(ctx, &store.GetInstancesParams{Keys: keys})
+	if err != nil {
+		e.log.Warn("batch read of instances failed, reading one by one", "err", err)
+		return nil
+	}
+	out := make(map[store.InstanceKey]*store.Instance, len(ins))
+	for _, in := range ins {
+		out[store.InstanceKey{Body: in.Body, ID: in.ID}] = in
+	}
+	// Two service jobs of one instance: only the first may use the copy.
+	dup := map[store.InstanceKey]int{}
+	for _, j := range jobs {
+		if j.Kind == jobService {
+			dup[store.InstanceKey{Body: j.Body, ID: j.InstanceID}]++
+		}
+	}
+	for k, n := range dup {
+		if n > 1 {
+			delete(out, k)
+		}
+	}
+	return out
+}
+
 // runHandler calls the service handler with a fresh copy of the
 // variables and records what it changed.
-func (e *Engine) runHandler(ctx context.Context, o *outcome) {
+func (e *Engine) runHandler(ctx context.Context, o *outcome, in *store.Instance) {
 	j := o.job
 	defer func() {
 		if p := recover(); p != nil {
 			o.err = fmt.Errorf("service handler panicked: %v", p)
 		}
 	}()
-	r, err := e.load(ctx, j.Body, j.InstanceID, "system")
+	var r *run
+	var err error
+	if in != nil {
+		r, err = e.loadFrom(ctx, in, "system")
+	} else {
+		r, err = e.load(ctx, j.Body, j.InstanceID, "system")
+	}
 	if err != nil {
 		o.err = err
 		return

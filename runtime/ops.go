@@ -44,8 +44,9 @@ func (e *Engine) Start(ctx context.Context, p *StartParams) (*store.Instance, er
 // transaction.
 func (e *Engine) StartMany(ctx context.Context, ps []*StartParams) ([]*store.Instance, error) {
 	runs := make([]*run, len(ps))
+	latest := map[[2]string]*Definition{} // one deployment lookup per process and call
 	for i, p := range ps {
-		r, err := e.prepareStart(ctx, p)
+		r, err := e.prepareStart(ctx, p, latest)
 		if err != nil {
 			return nil, err
 		}
@@ -77,16 +78,21 @@ func (e *Engine) StartMany(ctx context.Context, ps []*StartParams) ([]*store.Ins
 	return out, nil
 }
 
-func (e *Engine) prepareStart(ctx context.Context, p *StartParams) (*run, error) {
+func (e *Engine) prepareStart(ctx context.Context, p *StartParams, latest map[[2]string]*Definition) (*run, error) {
 	if p.Body == "" {
 		return nil, errors.New("start: empty body")
 	}
 	var def *Definition
 	var err error
-	if p.Hash != "" {
+	k := [2]string{p.Body, p.ProcessKey}
+	switch {
+	case p.Hash != "":
 		def, err = e.definition(ctx, p.Body, p.Hash)
-	} else {
+	case latest[k] != nil:
+		def = latest[k]
+	default:
 		def, err = e.latest(ctx, p.Body, p.ProcessKey)
+		latest[k] = def
 	}
 	if err != nil {
 		return nil, err

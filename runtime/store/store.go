@@ -404,3 +404,19 @@ type NextNumberParams struct {
 	Name string // e.g. the process key, or "protocollo"
 	Year int
 }
+
+// InstanceKey names an instance of a body.
+type InstanceKey struct{ Body, ID string }
+
+// GetInstancesParams are the params of BatchReader.GetInstances.
+type GetInstancesParams struct{ Keys []InstanceKey }
+
+// BatchReader is an optional interface of a Store: it reads many
+// instances (of one or several bodies, each key scoped by its own body) in
+// one round trip. The engine's job runner uses it, when the store offers
+// it, to load the instances of a batch of jobs at once.
+type BatchReader interface {
+	// GetInstances returns the instances found, with their State, in no
+	// particular order; missing keys are left out (no error).
+	GetInstances(ctx context.Context, p *GetInstancesParams) ([]*Instance, error)
+}
