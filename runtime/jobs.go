@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -65,11 +66,14 @@ func (e *Engine) RunJobs(ctx context.Context) error {
 
 // outcome is what running one job produced before its step is built.
 type outcome struct {
-	job     *store.Job
-	target  string          // instance the step changes
-	patch   json.RawMessage // service: variables the handler changed
-	bpmnErr *BPMNError
-	err     error // the handler failed
+	job    *store.Job
+	target string // instance the step changes
+	// before and after are the variables as the handler got and left
+	// them, when it changed them: a step rebuilt after a conflict applies
+	// the difference to the reloaded instance.
+	before, after json.RawMessage
+	bpmnErr       *BPMNError
+	err           error // the handler failed
 	// loaded is the instance as the handler saw it, with the handler's
 	// changes applied: the first attempt at the step starts from it
 	// instead of loading the instance again.
@@ -213,8 +217,8 @@ func (e *Engine) runHandler(ctx context.Context, o *outcome, in *store.Instance)
 			o.err = err
 			return
 		}
-		o.patch = patchOf(r.st.Vars, after)
-		if len(o.patch) > 0 {
+		if !bytes.Equal(r.st.Vars, after) {
+			o.before, o.after = r.st.Vars, after
 			r.dirty, r.dirtyAt = true, n.ID
 		}
 	}
@@ -343,9 +347,9 @@ func (e *Engine) jobStep(ctx context.Context, o *outcome) (*run, error) {
 			err = r.throw(t, o.bpmnErr.Code, o.bpmnErr.Message)
 			break
 		}
-		if len(o.patch) > 0 && !r.dirty {
+		if o.after != nil && !r.dirty {
 			// Reloaded after a conflict: apply what the handler changed.
-			if err := r.def.Codec.Merge(r.vars, o.patch); err != nil {
+			if err := r.def.Codec.Merge(r.vars, patchOf(o.before, o.after)); err != nil {
 				return nil, err
 			}
 			r.dirty, r.dirtyAt = true, t.Node

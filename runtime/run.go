@@ -30,8 +30,9 @@ type run struct {
 	queue    []*token
 	extra    []*run // instances started by call activities in this step
 	newSubs  []*store.Subscription
-	dirty    bool   // variables changed
-	dirtyAt  string // element that changed them last
+	slab     []store.Event // events of the step, allocated together
+	dirty    bool          // variables changed
+	dirtyAt  string        // element that changed them last
 	oldVars  json.RawMessage
 	finished bool
 }
@@ -110,10 +111,19 @@ func (r *run) nextID(prefix string) string {
 
 func (r *run) event(typ store.EventType, element string, data any) {
 	r.st.Seq++
-	ev := &store.Event{Body: r.in.Body, InstanceID: r.in.ID, Seq: r.st.Seq, Type: typ, ElementID: element, Actor: r.actor, Time: r.now}
-	if data != nil {
-		b, err := json.Marshal(data)
-		if err == nil {
+	if len(r.slab) == cap(r.slab) {
+		r.slab = make([]store.Event, 0, 16)
+	}
+	r.slab = append(r.slab, store.Event{Body: r.in.Body, InstanceID: r.in.ID, Seq: r.st.Seq, Type: typ, ElementID: element, Actor: r.actor, Time: r.now})
+	ev := &r.slab[len(r.slab)-1]
+	switch d := data.(type) {
+	case nil:
+	case ElementEntered:
+		ev.Data = d.appendJSON(make([]byte, 0, 64+len(d.Kind)+len(d.Token)+len(d.Flow)))
+	case ElementLeft:
+		ev.Data = d.appendJSON(make([]byte, 0, 64+len(d.Kind)+len(d.Token)+len(d.Outcome)+len(d.Boundary)))
+	default:
+		if b, err := json.Marshal(data); err == nil {
 			ev.Data = b
 		}
 	}
@@ -961,7 +971,9 @@ func (r *run) prune() {
 // differ.
 func changedFields(before, after []byte) []string {
 	var a, b map[string]json.RawMessage
-	_ = json.Unmarshal(before, &a)
+	if len(before) > 0 {
+		_ = json.Unmarshal(before, &a)
+	}
 	if err := json.Unmarshal(after, &b); err != nil {
 		return nil
 	}
