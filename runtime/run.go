@@ -31,6 +31,7 @@ type run struct {
 	extra    []*run // instances started by call activities in this step
 	newSubs  []*store.Subscription
 	slab     []store.Event // events of the step, allocated together
+	at       string        // element being executed, for panics
 	dirty    bool          // variables changed
 	dirtyAt  string        // element that changed them last
 	oldVars  json.RawMessage
@@ -169,17 +170,14 @@ func (r *run) arrive(t *token, node, via string) {
 func (r *run) advance() (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			at := ""
-			if len(r.queue) > 0 {
-				at = r.queue[0].Node
-			}
-			err = r.fail(at, "panic: %v", p)
+			err = r.fail(r.at, "panic: %v", p)
 		}
 	}()
 	for {
 		for len(r.queue) > 0 {
 			t := r.queue[0]
 			r.queue = r.queue[1:]
+			r.at = t.Node
 			if err := r.exec(t); err != nil {
 				return err
 			}
