@@ -185,3 +185,53 @@ func TestPanickingScriptIsAnErrorNotACrash(t *testing.T) {
 		t.Fatalf("got %v, want a StepError at Boom", err)
 	}
 }
+
+func TestTimerStartEvent(t *testing.T) {
+	build := func(cycle string) *runtime.Definition {
+		b := runtime.NewBuilder[runtime.JSON]("report", "")
+		b.TimerStartEvent("Ogni", runtime.TimerSpec{Cycle: cycle})
+		b.UserTask("Controllo")
+		b.EndEvent("E")
+		b.Flow("f0", "Ogni", "Controllo").Flow("f1", "Controllo", "E")
+		return mustBuild(t, b)
+	}
+	env := processtest.New(t)
+	v1 := build("R3/P7D")
+	env.Deploy(v1)
+	env.Deploy(v1) // the same version again arms nothing more
+	count := func() int {
+		ins, _ := env.Store.ListInstances(context.Background(), &store.ListInstancesParams{Body: env.Body, ProcessKey: "report"})
+		n := 0
+		for _, in := range ins {
+			if in.BusinessKey != "timer-start" {
+				n++
+			}
+		}
+		return n
+	}
+	env.AdvanceDays(6)
+	if n := count(); n != 0 {
+		t.Fatalf("%d instances before the first firing", n)
+	}
+	env.AdvanceDays(1)
+	if n := count(); n != 1 {
+		t.Fatalf("%d instances after a week, want 1", n)
+	}
+	// A new version replaces the timer of the old one, which had two
+	// firings left.
+	env.Deploy(build("R/P1D"))
+	env.AdvanceDays(14)
+	if n := count(); n != 1+14 {
+		t.Fatalf("%d instances two weeks after v2, want 15 (v1's timer must stop)", n)
+	}
+	ins, _ := env.Store.ListInstances(context.Background(), &store.ListInstancesParams{Body: env.Body, ProcessKey: "report", Status: store.InstanceActive})
+	keepers := 0
+	for _, in := range ins {
+		if in.BusinessKey == "timer-start" {
+			keepers++
+		}
+	}
+	if keepers != 1 {
+		t.Fatalf("%d active timer keepers, want the new version's only", keepers)
+	}
+}

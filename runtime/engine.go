@@ -169,17 +169,22 @@ func (e *Engine) Deploy(ctx context.Context, p *DeployParams) (*store.Deployment
 		switch {
 		case (n.Kind == ServiceTask || n.Kind == SendTask || n.Kind == IntermediateThrowEvent && n.Type != "") && e.handler(n.Type) == nil:
 			errs = append(errs, &UnsupportedError{d.Key, n.ID, fmt.Sprintf("no handler is registered for service type %q", n.Type)})
-		case n.Kind == StartEvent && n.In == "" && n.Timer != nil:
-			errs = append(errs, &UnsupportedError{d.Key, n.ID, "timer start events are not supported yet: start instances from a scheduler with Engine.Start"})
 		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	e.Register(d)
-	return e.st.PutDeployment(ctx, &store.PutDeploymentParams{Deployment: &store.Deployment{
+	dep, err := e.st.PutDeployment(ctx, &store.PutDeploymentParams{Deployment: &store.Deployment{
 		Body: p.Body, ProcessKey: d.Key, Hash: d.Hash, Bundle: p.Bundle, DeployedAt: e.Now().UTC(), DeployedBy: p.Actor,
 	}})
+	if err != nil {
+		return nil, err
+	}
+	if err := e.scheduleTimerStarts(ctx, p.Body, d, dep); err != nil {
+		return dep, fmt.Errorf("deployed %s v%d, but its timer start events: %w", d.Key, dep.Version, err)
+	}
+	return dep, nil
 }
 
 // definition returns the definition of hash, from the registry or through

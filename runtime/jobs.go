@@ -417,6 +417,9 @@ func (r *run) timerFired(j *store.Job, p *jobPayload) error {
 		return nil
 	}
 	node := r.def.nodes[p.Node]
+	if t.Wait == waitJob && t.Job == j.ID && node != nil && node.Kind == StartEvent {
+		return r.timerStart(t, node, j, p)
+	}
 	if t.Wait == waitJob && t.Job == j.ID {
 		r.event(EventTimerFired, t.Node, nil)
 		t.Job = ""
@@ -497,4 +500,32 @@ func (e *Engine) RetryIncident(ctx context.Context, body, jobID, actor string) e
 		return nil
 	}
 	return err
+}
+
+// timerStart starts an instance from a timer start event kept by r, and
+// arms the next firing of a cycle.
+func (r *run) timerStart(t *token, n *Node, j *store.Job, p *jobPayload) error {
+	r.event(EventTimerFired, n.ID, nil)
+	child, err := r.e.newRun(r.ctx, r.def, r.in.Body, "", nil, "system")
+	if err != nil {
+		return err
+	}
+	if err := child.begin(n.ID); err != nil {
+		return err
+	}
+	r.extra = append(r.extra, child)
+	t.Job = ""
+	if n.Timer.Cycle != "" && p.Left != 0 {
+		at, err := n.Timer.next(j.DueAt, r.e.cal.Location)
+		if err != nil {
+			return r.fail(n.ID, "timer: %w", err)
+		}
+		left := p.Left
+		if left > 0 {
+			left--
+		}
+		t.Job = r.timerJob(t, n, at, left).ID
+		return nil
+	}
+	return r.consume(t)
 }

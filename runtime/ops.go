@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/procedo/procedo/runtime/store"
@@ -644,4 +645,58 @@ func (e *Engine) ApplicationNumber(ctx context.Context, body, register string) (
 		return "", err
 	}
 	return fmt.Sprintf("%d/%06d", year, n), nil
+}
+
+// TimerStartPrefix begins the id of the instances that keep the timer
+// start events of a deployed version: each waits for its timer and starts
+// a new instance of the process every time it fires (BPMN §10.5.2). They
+// have BusinessKey "timer-start" and end when the timer has no more
+// firings or a newer version is deployed.
+const TimerStartPrefix = "timer-start-"
+
+func timerStartID(d *Definition, node string) string {
+	return TimerStartPrefix + d.Key + "-" + shortHash(d.Hash) + "-" + node
+}
+
+// scheduleTimerStarts arms the timer start events of the latest version
+// and disarms those of the previous versions.
+func (e *Engine) scheduleTimerStarts(ctx context.Context, body string, d *Definition, dep *store.Deployment) error {
+	latest, err := e.st.GetDeployment(ctx, &store.GetDeploymentParams{Body: body, ProcessKey: d.Key})
+	if err != nil {
+		return err
+	}
+	if latest.Hash != d.Hash {
+		return nil // an older version deployed again: its timers stay off
+	}
+	active, err := e.st.ListInstances(ctx, &store.ListInstancesParams{Body: body, ProcessKey: d.Key, Status: store.InstanceActive})
+	if err != nil {
+		return err
+	}
+	for _, in := range active {
+		if strings.HasPrefix(in.ID, TimerStartPrefix+d.Key+"-") && in.DefinitionHash != d.Hash {
+			if err := e.Cancel(ctx, body, in.ID, "system", fmt.Sprintf("version %d deployed", dep.Version)); err != nil && !errors.Is(err, ErrNotActive) {
+				return err
+			}
+		}
+	}
+	for _, n := range d.starts[""] {
+		if n.Timer == nil {
+			continue
+		}
+		r, err := e.newRun(ctx, d, body, timerStartID(d, n.ID), nil, "system")
+		if err != nil {
+			return err
+		}
+		r.in.BusinessKey = "timer-start"
+		r.event(EventStarted, n.ID, Started{ProcessKey: d.Key, DefinitionHash: d.Hash, StartEvent: n.ID, BusinessKey: "timer-start"})
+		t := r.newToken("")
+		t.Node = n.ID
+		if err := r.waitTimer(t, n); err != nil {
+			return err
+		}
+		if err := e.commit(ctx, r); err != nil && !errors.Is(err, store.ErrConflict) {
+			return err // a conflict: already armed by an earlier deploy
+		}
+	}
+	return nil
 }
