@@ -327,8 +327,15 @@ func (e *Engine) jobStep(ctx context.Context, o *outcome) (*run, error) {
 	}
 	var err error
 	r.step.DoneJobs = append(r.step.DoneJobs, store.JobLease{ID: j.ID, Owner: e.opts.Owner})
-	if !r.active() {
+	// orphan finishes a job that no longer has anything to do (its token
+	// moved on, its instance ended): whoever holds it, it goes, so that a
+	// job cancelled while it ran does not conflict for ever.
+	orphan := func() (*run, error) {
+		r.step.DoneJobs = []store.JobLease{{ID: j.ID}}
 		return r, nil
+	}
+	if !r.active() {
+		return orphan()
 	}
 	var p jobPayload
 	if len(j.Payload) > 0 {
@@ -340,7 +347,7 @@ func (e *Engine) jobStep(ctx context.Context, o *outcome) (*run, error) {
 	case jobService:
 		t := r.token(j.TokenID)
 		if t == nil || t.Wait != waitJob || t.Job != j.ID {
-			return r, nil
+			return orphan()
 		}
 		if o.bpmnErr != nil {
 			t.Job = ""
@@ -367,7 +374,7 @@ func (e *Engine) jobStep(ctx context.Context, o *outcome) (*run, error) {
 	case jobCallReturn:
 		t := r.token(j.TokenID)
 		if t == nil || t.Wait != waitCall || t.Child != p.Child {
-			return r, nil
+			return orphan()
 		}
 		if p.Err {
 			err = r.throw(t, p.Error, "thrown by called instance "+p.Child)
