@@ -668,6 +668,12 @@ func TestUserTaskLifecycle(t *testing.T) {
 		t.Fatal("the task is not listed for its office")
 	}
 
+	if err := env.Engine.ClaimTask(ctx, "c_altro", task.ID, "anna"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("claiming the task from another body: %v", err)
+	}
+	if err := env.Engine.ClaimTask(ctx, env.Body, "nessuna-t1", "anna"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("claiming a task that does not exist: %v", err)
+	}
 	ok(t, env.Engine.ClaimTask(ctx, env.Body, task.ID, "anna"))
 	if err := env.Engine.ClaimTask(ctx, env.Body, task.ID, "luca"); !errors.Is(err, runtime.ErrTaskAssigned) {
 		t.Fatalf("claiming anna's task as luca: %v", err)

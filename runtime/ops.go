@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -285,16 +286,25 @@ func (e *Engine) ReassignTask(ctx context.Context, p *ReassignTaskParams) error 
 }
 
 func (e *Engine) taskUpdate(ctx context.Context, body, taskID, actor string, f func(r *run, t *token, task *store.Task) error) error {
-	task, err := e.st.GetTask(ctx, &store.GetTaskParams{Body: body, ID: taskID})
-	if err != nil {
-		return err
+	// Task ids are <instance id>-t<n> (run.createTask): the instance is
+	// known without reading the task first, which saves a round trip.
+	instanceID, found := instanceOfTask(taskID)
+	if !found {
+		task, err := e.st.GetTask(ctx, &store.GetTaskParams{Body: body, ID: taskID})
+		if err != nil {
+			return err
+		}
+		instanceID = task.InstanceID
 	}
-	return e.update(ctx, body, task.InstanceID, actor, func(r *run) error {
+	return e.update(ctx, body, instanceID, actor, func(r *run) error {
 		// Read the task again inside the step: the instance version now
 		// guards it.
 		task, err := e.st.GetTask(ctx, &store.GetTaskParams{Body: body, ID: taskID})
 		if err != nil {
 			return err
+		}
+		if task.InstanceID != r.in.ID {
+			return &store.NotFoundError{Kind: "task", Body: body, ID: taskID}
 		}
 		var tok *token
 		for _, t := range r.st.Tokens {
@@ -699,4 +709,15 @@ func (e *Engine) scheduleTimerStarts(ctx context.Context, body string, d *Defini
 		}
 	}
 	return nil
+}
+
+func instanceOfTask(taskID string) (string, bool) {
+	i := strings.LastIndex(taskID, "-t")
+	if i <= 0 {
+		return "", false
+	}
+	if _, err := strconv.Atoi(taskID[i+2:]); err != nil {
+		return "", false
+	}
+	return taskID[:i], true
 }
