@@ -547,9 +547,13 @@ func (e *Engine) Term(ctx context.Context, body, id string) (*TermStatus, error)
 	if err != nil {
 		return nil, err
 	}
+	return r.termStatus(), nil
+}
+
+func (r *run) termStatus() *TermStatus {
 	tm := r.st.Term
 	if tm == nil {
-		return nil, nil
+		return nil
 	}
 	s := &TermStatus{Days: tm.Days, Due: tm.Due, Suspended: r.st.Suspended, Breached: tm.Breached, Remaining: tm.Remaining}
 	if !r.st.Suspended {
@@ -557,9 +561,9 @@ func (e *Engine) Term(ctx context.Context, body, id string) (*TermStatus, error)
 		if !r.active() {
 			ref = r.in.EndedAt
 		}
-		s.Remaining = e.cal.DaysBetween(ref, tm.Due)
+		s.Remaining = r.e.cal.DaysBetween(ref, tm.Due)
 	}
-	return s, nil
+	return s
 }
 
 // MigrateParams are the params of Migrate.
@@ -720,4 +724,47 @@ func instanceOfTask(taskID string) (string, bool) {
 		return "", false
 	}
 	return taskID[:i], true
+}
+
+// Waiting is a place where an instance waits.
+type Waiting struct {
+	Element string // BPMN element id
+	Kind    string // "task", "job" (service task or timer), "message", "join", "events" (event-based gateway), "call"
+	TaskID  string `json:",omitempty"`
+	Loop    int    // loopCounter inside a multi-instance activity
+}
+
+// InstanceView is what the portal, the desk and tests read of an
+// instance: the row, the variables, where it waits and its legal term.
+type InstanceView struct {
+	*store.Instance
+	Vars    json.RawMessage
+	Waiting []Waiting
+	// Visits counts how many times each element was entered (2 and more:
+	// rework).
+	Visits map[string]int
+	Term   *TermStatus // nil when the process has no legal term
+}
+
+var waitKinds = map[string]string{
+	waitTask: "task", waitJob: "job", waitMsg: "message", waitJoin: "join", waitEvents: "events", waitCall: "call",
+}
+
+// Inspect returns a view of an instance without changing it.
+func (e *Engine) Inspect(ctx context.Context, body, id string) (*InstanceView, error) {
+	r, err := e.load(ctx, body, id, "system")
+	if err != nil {
+		return nil, err
+	}
+	v := &InstanceView{Instance: r.in, Vars: r.st.Vars, Visits: r.st.Visits}
+	if len(v.Vars) == 0 {
+		v.Vars = json.RawMessage(`{}`)
+	}
+	for _, t := range r.st.Tokens {
+		if k, ok := waitKinds[t.Wait]; ok {
+			v.Waiting = append(v.Waiting, Waiting{Element: t.Node, Kind: k, TaskID: t.Task, Loop: t.Loop})
+		}
+	}
+	v.Term = r.termStatus()
+	return v, nil
 }
