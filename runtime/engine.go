@@ -114,9 +114,11 @@ func New(opts Options) (*Engine, error) {
 	if opts.Calendar == nil {
 		opts.Calendar = &Calendar{Location: loadRome()}
 	}
-	if opts.Handlers == nil {
-		opts.Handlers = map[string]Handler{}
+	handlers := make(map[string]Handler, len(opts.Handlers))
+	for k, h := range opts.Handlers {
+		handlers[k] = h
 	}
+	opts.Handlers = handlers // SetHandler must not write into the caller's map
 	return &Engine{st: opts.Store, opts: opts, log: opts.Logger, cal: opts.Calendar, defs: map[string]*Definition{},
 		latestCache: map[[2]string]latestEntry{}}, nil
 }
