@@ -67,6 +67,23 @@ func (g *blockGen) block(in string) (string, string) {
 			count := int(c % 4)
 			r.MultiInstance(c&4 != 0, func(*runtime.JSON) (int, error) { return count, nil }, nil)
 		}
+		if b := g.next(); c%3 != 2 && b >= 160 {
+			// A boundary timer: interrupting ones rejoin the flow
+			// through an exclusive merge, non-interrupting ones end on
+			// their own.
+			bt := g.id("B")
+			g.b.BoundaryTimer(bt, id, runtime.TimerSpec{Duration: fmt.Sprintf("P%dD", 1+b%3)}, b&1 == 0).In(in)
+			if b&1 == 0 {
+				merge := g.id("BM")
+				g.b.ExclusiveGateway(merge).In(in)
+				g.flow(id, merge, in)
+				g.flow(bt, merge, in)
+				return id, merge
+			}
+			end := g.id("BE")
+			g.b.EndEvent(end).In(in)
+			g.flow(bt, end, in)
+		}
 		return id, id
 	case 2:
 		a1, z1 := g.block(in)
@@ -135,6 +152,7 @@ func FuzzEngineBlocks(f *testing.F) {
 		{5, 2, 5, 0, 0, 0, 1, 0, 2}, {6, 3, 1, 0, 0, 0, 1}, {5, 0, 0, 3, 0, 1, 0, 0, 0, 1, 0, 2},
 		{2, 6, 5, 1, 6, 0, 0, 0, 1, 3, 1, 9, 0, 2, 0, 0}, {7, 5, 2, 3, 6, 4, 1, 2, 0, 0, 0, 0, 0, 0, 0},
 		{3, 1, 0, 0, 196, 0, 201, 0, 255}, {7, 0, 198},
+		{0, 0, 160, 0, 0, 0}, {0, 0, 161, 0, 0, 0}, {7, 0, 192, 162, 0, 0, 0, 0}, {3, 0, 0, 0, 164, 0, 0, 0, 0, 1, 0, 0, 0},
 	} {
 		f.Add(seed)
 	}
@@ -152,10 +170,20 @@ func FuzzEngineBlocks(f *testing.F) {
 		env.Stub("svc", func(context.Context, *runtime.ServiceCall) error { return nil })
 		env.Deploy(def)
 		id := env.Start("rnd", g.vars)
+		advances := 0
 		for range 200 {
 			tasks := env.Tasks(id)
 			if len(tasks) == 0 {
-				break
+				if len(env.WaitingAt(id)) == 0 {
+					break
+				}
+				env.AdvanceDays(1) // timers only
+				continue
+			}
+			if advances < 5 && g.pos < len(g.data) && g.next()%4 == 0 {
+				advances++
+				env.AdvanceDays(1) // let boundary timers fire
+				continue
 			}
 			task := tasks[len(tasks)-1]
 			if err := env.Engine.CompleteTask(context.Background(), &runtime.CompleteTaskParams{Body: env.Body, TaskID: task.ID, Actor: "anna"}); err != nil {
@@ -163,7 +191,13 @@ func FuzzEngineBlocks(f *testing.F) {
 			}
 			env.Settle()
 		}
-		env.AssertStatus(id, store.InstanceCompleted)
+		if st := env.Instance(id).Status; st != store.InstanceCompleted {
+			jobs, _ := env.Store.ListJobs(context.Background(), &store.ListJobsParams{Body: env.Body})
+			for _, j := range jobs {
+				t.Logf("job %s %s %s due %v status %s attempts %d err %s", j.ID, j.Kind, j.ElementID, j.DueAt, j.Status, j.Attempts, j.LastError)
+			}
+			t.Fatalf("instance is %s, waiting at %v\n%s", st, env.Inspect(id).Waiting, env.Describe(id))
+		}
 		evs := env.Events(id)
 		entered, left := 0, 0
 		for i, ev := range evs {
