@@ -36,7 +36,9 @@ func (e *Engine) ProcessJobs(ctx context.Context) (int, error) {
 }
 
 // RunJobs runs jobs until ctx is done, sleeping until the next job is due
-// or the store signals new work.
+// or the store signals new work. It may run in several goroutines of one
+// engine at once: each acquires its own batches (leases keep them apart),
+// which overlaps the round trips of one batch with the work of another.
 func (e *Engine) RunJobs(ctx context.Context) error {
 	wake := e.st.WakeUp()
 	for {

@@ -278,3 +278,51 @@ func TestStartIsIdempotentByID(t *testing.T) {
 		t.Fatalf("%d instances: a repeated start filed twice", len(ins))
 	}
 }
+
+// TestSeveralRunnersInOneEngine runs RunJobs in four goroutines of one
+// engine: every job runs once.
+func TestSeveralRunnersInOneEngine(t *testing.T) {
+	st := storemem.New()
+	var mu sync.Mutex
+	effects := map[string]int{}
+	e, err := runtime.New(runtime.Options{Store: st, BatchSize: 8, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Handlers: map[string]runtime.Handler{"side-effect": func(_ context.Context, c *runtime.ServiceCall) error {
+			mu.Lock()
+			defer mu.Unlock()
+			effects[c.IdempotencyKey]++
+			return nil
+		}}})
+	ok(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err = e.Deploy(ctx, &runtime.DeployParams{Body: "c_a", Definition: forkJoin(t)})
+	ok(t, err)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = e.RunJobs(ctx) }()
+	}
+	const n = 200
+	ps := make([]*runtime.StartParams, n)
+	for i := range ps {
+		ps[i] = &runtime.StartParams{Body: "c_a", ProcessKey: "fj"}
+	}
+	_, err = e.StartMany(ctx, ps)
+	ok(t, err)
+	waitFor(t, 30*time.Second, func() bool {
+		done, _ := st.ListInstances(ctx, &store.ListInstancesParams{Body: "c_a", Status: store.InstanceCompleted})
+		return len(done) == n
+	})
+	cancel()
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(effects) != 2*n {
+		t.Fatalf("%d side effects, want %d", len(effects), 2*n)
+	}
+	for k, c := range effects {
+		if c != 1 {
+			t.Fatalf("%s ran %d times", k, c)
+		}
+	}
+}
