@@ -7,8 +7,10 @@ import (
 )
 
 // Store persists the runtime's state. Every method is safe for concurrent
-// use; every method but AcquireJobs requires a non-empty Body in its
-// params and only ever sees records of that body.
+// use. Every method whose params carry a Body requires it non-empty
+// (ErrInvalid otherwise) and only ever sees records of that body; the
+// exceptions, which serve the job runner of the whole deployment, are
+// AcquireJobs with an empty Body, NextJobDue and WakeUp.
 type Store interface {
 	// PutDeployment stores a version of a process. It is idempotent on
 	// (Body, ProcessKey, Hash): deploying the same content again returns
