@@ -387,8 +387,8 @@ func (e *Engine) jobStep(ctx context.Context, o *outcome) (*run, error) {
 			return nil, gerr
 		}
 		var cst instanceState
-		if err := json.Unmarshal(child.State, &cst); err != nil {
-			return nil, err
+		if err := decodeState(child.State, &cst); err != nil {
+			return nil, fmt.Errorf("called instance %s: %w", child.ID, err)
 		}
 		n := r.def.nodes[t.Node]
 		if n.CallOut != nil {

@@ -557,7 +557,7 @@ func (r *run) termStatus() *TermStatus {
 	if tm == nil {
 		return nil
 	}
-	s := &TermStatus{Days: tm.Days, Due: tm.Due, Suspended: r.st.Suspended, Breached: tm.Breached, Remaining: tm.Remaining}
+	s := &TermStatus{Days: tm.Days, Due: tm.Due.In(r.e.cal.Location), Suspended: r.st.Suspended, Breached: tm.Breached, Remaining: tm.Remaining}
 	if !r.st.Suspended {
 		ref := r.now
 		if !r.active() {

@@ -91,8 +91,14 @@ func (e *Engine) loadFrom(ctx context.Context, in *store.Instance, actor string)
 		return nil, err
 	}
 	st := &instanceState{}
-	if err := json.Unmarshal(in.State, st); err != nil {
-		return nil, fmt.Errorf("instance %s: corrupt state: %w", in.ID, err)
+	if err := decodeState(in.State, st); err != nil {
+		return nil, fmt.Errorf("instance %s: %w", in.ID, err)
+	}
+	if tm := st.Term; tm != nil {
+		// Term days are dates in the calendar's zone (the state keeps
+		// instants).
+		loc := e.cal.Location
+		tm.Nominal, tm.Due = tm.Nominal.In(loc), tm.Due.In(loc)
 	}
 	v, err := def.Codec.Decode(st.Vars)
 	if err != nil {
@@ -928,11 +934,7 @@ func (r *run) finish() (*store.Step, error) {
 	}
 	r.suspension()
 	r.prune()
-	state, err := json.Marshal(r.st)
-	if err != nil {
-		return nil, err
-	}
-	r.in.State = state
+	r.in.State = encodeState(r.st)
 	r.in.Version = r.expected + 1
 	r.in.UpdatedAt = r.now
 	r.finished = true
