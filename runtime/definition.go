@@ -69,7 +69,9 @@ func (k Kind) isGateway() bool {
 
 // Vars is the variables of an instance as handed to the functions of a
 // definition: a pointer to the definition's variables type (*V of
-// Builder[V]), decoded by its Codec.
+// Builder[V]), decoded by its Codec. For definitions built without
+// generated code it is a *JSON (a pointer to map[string]any, never nil),
+// which is what CEL programs of codegen.Load receive.
 type Vars = any
 
 // Codec turns the variables of an instance into bytes and back. Decode of

@@ -64,9 +64,20 @@ type Engine struct {
 	log  *slog.Logger
 	cal  *Calendar
 
-	mu   sync.RWMutex
-	defs map[string]*Definition // by hash
+	mu          sync.RWMutex
+	defs        map[string]*Definition // by hash
+	latestCache map[[2]string]latestEntry
 }
+
+// latestEntry caches the latest version of a process of a body, so that
+// starting an instance costs one round trip (the commit), not two.
+type latestEntry struct {
+	def *Definition
+	at  time.Time // wall clock
+}
+
+// latestTTL bounds how long another node's deployment may go unseen.
+const latestTTL = time.Second
 
 // New returns an engine on opts.Store.
 func New(opts Options) (*Engine, error) {
@@ -103,10 +114,13 @@ func New(opts Options) (*Engine, error) {
 	if opts.Calendar == nil {
 		opts.Calendar = &Calendar{Location: loadRome()}
 	}
-	if opts.Handlers == nil {
-		opts.Handlers = map[string]Handler{}
+	handlers := make(map[string]Handler, len(opts.Handlers))
+	for k, h := range opts.Handlers {
+		handlers[k] = h
 	}
-	return &Engine{st: opts.Store, opts: opts, log: opts.Logger, cal: opts.Calendar, defs: map[string]*Definition{}}, nil
+	opts.Handlers = handlers // SetHandler must not write into the caller's map
+	return &Engine{st: opts.Store, opts: opts, log: opts.Logger, cal: opts.Calendar, defs: map[string]*Definition{},
+		latestCache: map[[2]string]latestEntry{}}, nil
 }
 
 // Store returns the engine's store.
@@ -169,17 +183,25 @@ func (e *Engine) Deploy(ctx context.Context, p *DeployParams) (*store.Deployment
 		switch {
 		case (n.Kind == ServiceTask || n.Kind == SendTask || n.Kind == IntermediateThrowEvent && n.Type != "") && e.handler(n.Type) == nil:
 			errs = append(errs, &UnsupportedError{d.Key, n.ID, fmt.Sprintf("no handler is registered for service type %q", n.Type)})
-		case n.Kind == StartEvent && n.In == "" && n.Timer != nil:
-			errs = append(errs, &UnsupportedError{d.Key, n.ID, "timer start events are not supported yet: start instances from a scheduler with Engine.Start"})
 		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	e.Register(d)
-	return e.st.PutDeployment(ctx, &store.PutDeploymentParams{Deployment: &store.Deployment{
+	dep, err := e.st.PutDeployment(ctx, &store.PutDeploymentParams{Deployment: &store.Deployment{
 		Body: p.Body, ProcessKey: d.Key, Hash: d.Hash, Bundle: p.Bundle, DeployedAt: e.Now().UTC(), DeployedBy: p.Actor,
 	}})
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	delete(e.latestCache, [2]string{p.Body, d.Key}) // this engine sees its own deployment at once
+	e.mu.Unlock()
+	if err := e.scheduleTimerStarts(ctx, p.Body, d, dep); err != nil {
+		return dep, fmt.Errorf("deployed %s v%d, but its timer start events: %w", d.Key, dep.Version, err)
+	}
+	return dep, nil
 }
 
 // definition returns the definition of hash, from the registry or through
@@ -206,13 +228,28 @@ func (e *Engine) definition(ctx context.Context, body, hash string) (*Definition
 	return d, nil
 }
 
-// latest returns the latest deployed definition of a process in a body.
+// latest returns the latest deployed definition of a process in a body. A
+// version deployed through another engine is seen within latestTTL.
 func (e *Engine) latest(ctx context.Context, body, key string) (*Definition, error) {
+	k := [2]string{body, key}
+	e.mu.RLock()
+	c, ok := e.latestCache[k]
+	e.mu.RUnlock()
+	if ok && time.Since(c.at) < latestTTL {
+		return c.def, nil
+	}
 	dep, err := e.st.GetDeployment(ctx, &store.GetDeploymentParams{Body: body, ProcessKey: key})
 	if err != nil {
 		return nil, fmt.Errorf("process %s: %w", key, err)
 	}
-	return e.definition(ctx, body, dep.Hash)
+	d, err := e.definition(ctx, body, dep.Hash)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	e.latestCache[k] = latestEntry{def: d, at: time.Now()}
+	e.mu.Unlock()
+	return d, nil
 }
 
 // newID returns a 32-hex-digit id that sorts by creation time (48 bits of

@@ -246,6 +246,10 @@ func TestEventBasedGatewayRace(t *testing.T) {
 		env.AdvanceDays(30)
 		env.AssertStatus(id, store.InstanceCompleted)
 		env.AssertPath(id, "S", "G", "Risposta", "Risposto")
+		subs, _ := env.Store.FindSubscriptions(context.Background(), &store.FindSubscriptionsParams{Body: env.Body, Name: "risposta", CorrelationKey: "2026/1"})
+		if len(subs) != 0 {
+			t.Fatal("the winning message's subscription is still there")
+		}
 		if n := len(env.EventsOf(id, runtime.EventTimerFired)); n != 0 {
 			t.Fatalf("the losing timer fired %d times", n)
 		}
@@ -664,6 +668,12 @@ func TestUserTaskLifecycle(t *testing.T) {
 		t.Fatal("the task is not listed for its office")
 	}
 
+	if err := env.Engine.ClaimTask(ctx, "c_altro", task.ID, "anna"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("claiming the task from another body: %v", err)
+	}
+	if err := env.Engine.ClaimTask(ctx, env.Body, "nessuna-t1", "anna"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("claiming a task that does not exist: %v", err)
+	}
 	ok(t, env.Engine.ClaimTask(ctx, env.Body, task.ID, "anna"))
 	if err := env.Engine.ClaimTask(ctx, env.Body, task.ID, "luca"); !errors.Is(err, runtime.ErrTaskAssigned) {
 		t.Fatalf("claiming anna's task as luca: %v", err)
@@ -945,4 +955,62 @@ func TestApplicationNumbers(t *testing.T) {
 	if !slices.Equal(got, []string{"2027/000001", "2027/000002"}) {
 		t.Fatalf("numbers %v", got)
 	}
+}
+
+func TestInterruptingMessageBoundaryAndCallActivityCancellation(t *testing.T) {
+	child := runtime.NewBuilder[runtime.JSON]("verifica", "")
+	child.StartEvent("CS")
+	child.UserTask("Sopralluogo")
+	child.EndEvent("CE")
+	child.Flow("c0", "CS", "Sopralluogo").Flow("c1", "Sopralluogo", "CE")
+
+	b := runtime.NewBuilder[runtime.JSON]("domanda", "")
+	b.StartEvent("S")
+	b.CallActivity("Verifica", "verifica")
+	b.BoundaryMessage("Ritiro", "Verifica", "ritiro", func(v *runtime.JSON) (string, error) { return (*v)["pratica"].(string), nil }, true)
+	b.EndEvent("E")
+	b.EndEvent("Ritirata")
+	b.Flow("f0", "S", "Verifica").Flow("f1", "Verifica", "E").Flow("f2", "Ritiro", "Ritirata")
+	env := processtest.New(t)
+	env.Deploy(mustBuild(t, child), mustBuild(t, b))
+	id := env.Start("domanda", map[string]any{"pratica": "2026/5"})
+	kids := env.Children(id)
+	if len(kids) != 1 {
+		t.Fatalf("%d children", len(kids))
+	}
+	env.AssertWaitingAt(kids[0].ID, "Sopralluogo")
+	res := env.Correlate("ritiro", "2026/5", nil)
+	if res.InstanceID != id {
+		t.Fatalf("withdrawal went to %q", res.InstanceID)
+	}
+	env.AssertStatus(id, store.InstanceCompleted)
+	env.AssertPath(id, "S", "Verifica", "Ritiro", "Ritirata")
+	env.AssertStatus(kids[0].ID, store.InstanceTerminated)
+	if ts := env.Tasks(kids[0].ID); len(ts) != 0 {
+		t.Fatal("the called instance's task is still open")
+	}
+	subs, _ := env.Store.FindSubscriptions(context.Background(), &store.FindSubscriptionsParams{Body: env.Body, Name: "ritiro", CorrelationKey: "2026/5"})
+	if len(subs) != 0 {
+		t.Fatal("the consumed subscription of an interrupting boundary is still there")
+	}
+}
+
+func TestErrorFromCalledProcessReachesTheCallActivity(t *testing.T) {
+	child := runtime.NewBuilder[runtime.JSON]("pagamento", "")
+	child.StartEvent("CS")
+	child.ErrorEndEvent("CErr", "PAGAMENTO_RIFIUTATO")
+	child.Flow("c0", "CS", "CErr")
+	b := runtime.NewBuilder[runtime.JSON]("domanda", "")
+	b.StartEvent("S")
+	b.CallActivity("Paga", "pagamento")
+	b.BoundaryError("Rifiutato", "Paga", "PAGAMENTO_RIFIUTATO")
+	b.EndEvent("E")
+	b.EndEvent("Annullata")
+	b.Flow("f0", "S", "Paga").Flow("f1", "Paga", "E").Flow("f2", "Rifiutato", "Annullata")
+	env := processtest.New(t)
+	env.Deploy(mustBuild(t, child), mustBuild(t, b))
+	id := env.Start("domanda", nil)
+	env.AssertStatus(id, store.InstanceCompleted)
+	env.AssertPath(id, "S", "Paga", "Rifiutato", "Annullata")
+	env.AssertStatus(env.Children(id)[0].ID, store.InstanceFailed)
 }

@@ -1,6 +1,10 @@
 package runtime
 
-import "github.com/procedo/procedo/runtime/store"
+import (
+	"strconv"
+
+	"github.com/procedo/procedo/runtime/store"
+)
 
 // History event types. Every event carries the actor ("system" for the
 // engine) and the time; Data is the JSON of the type named in the comment.
@@ -118,4 +122,37 @@ type Migrated struct {
 type Terminated struct {
 	Reason string `json:"reason,omitempty"`
 	By     string `json:"by,omitempty"` // element id of a terminate end event
+}
+
+// appendJSON encodes e like encoding/json does, without reflection: two
+// of these events are written per element an instance passes.
+func (e ElementEntered) appendJSON(b []byte) []byte {
+	b = append(b, `{"kind":`...)
+	b = strconv.AppendQuote(b, e.Kind)
+	b = append(b, `,"token":`...)
+	b = strconv.AppendQuote(b, e.Token)
+	if e.Flow != "" {
+		b = append(b, `,"flow":`...)
+		b = strconv.AppendQuote(b, e.Flow)
+	}
+	b = append(b, `,"visit":`...)
+	b = strconv.AppendInt(b, int64(e.Visit), 10)
+	return append(b, '}')
+}
+
+// appendJSON encodes e like encoding/json does, without reflection.
+func (e ElementLeft) appendJSON(b []byte) []byte {
+	b = append(b, `{"kind":`...)
+	b = strconv.AppendQuote(b, e.Kind)
+	b = append(b, `,"token":`...)
+	b = strconv.AppendQuote(b, e.Token)
+	if e.Outcome != "" {
+		b = append(b, `,"outcome":`...)
+		b = strconv.AppendQuote(b, e.Outcome)
+	}
+	if e.Boundary != "" {
+		b = append(b, `,"boundary":`...)
+		b = strconv.AppendQuote(b, e.Boundary)
+	}
+	return append(b, '}')
 }

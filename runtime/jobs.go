@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -35,7 +36,9 @@ func (e *Engine) ProcessJobs(ctx context.Context) (int, error) {
 }
 
 // RunJobs runs jobs until ctx is done, sleeping until the next job is due
-// or the store signals new work.
+// or the store signals new work. It may run in several goroutines of one
+// engine at once: each acquires its own batches (leases keep them apart),
+// which overlaps the round trips of one batch with the work of another.
 func (e *Engine) RunJobs(ctx context.Context) error {
 	wake := e.st.WakeUp()
 	for {
@@ -65,11 +68,14 @@ func (e *Engine) RunJobs(ctx context.Context) error {
 
 // outcome is what running one job produced before its step is built.
 type outcome struct {
-	job     *store.Job
-	target  string          // instance the step changes
-	patch   json.RawMessage // service: variables the handler changed
-	bpmnErr *BPMNError
-	err     error // the handler failed
+	job    *store.Job
+	target string // instance the step changes
+	// before and after are the variables as the handler got and left
+	// them, when it changed them: a step rebuilt after a conflict applies
+	// the difference to the reloaded instance.
+	before, after json.RawMessage
+	bpmnErr       *BPMNError
+	err           error // the handler failed
 	// loaded is the instance as the handler saw it, with the handler's
 	// changes applied: the first attempt at the step starts from it
 	// instead of loading the instance again.
@@ -83,6 +89,7 @@ func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 	outs := make([]*outcome, len(jobs))
 	sem := make(chan struct{}, e.opts.Workers)
 	var wg sync.WaitGroup
+	preloaded := e.preload(ctx, jobs)
 	for i, j := range jobs {
 		outs[i] = &outcome{job: j, target: j.InstanceID}
 		if j.Kind == jobCallReturn || j.Kind == jobTerminate {
@@ -98,7 +105,7 @@ func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 		go func(o *outcome) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			e.runHandler(ctx, o)
+			e.runHandler(ctx, o, preloaded[store.InstanceKey{Body: o.job.Body, ID: o.job.InstanceID}])
 		}(outs[i])
 	}
 	wg.Wait()
@@ -122,16 +129,67 @@ func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 	return ctx.Err()
 }
 
+// preload reads the instances of the service jobs of a batch in one
+// round trip when the store is a store.BatchReader. Each instance is
+// handed to one job only: a second job of the same instance loads it
+// again after the first one's step.
+func (e *Engine) preload(ctx context.Context, jobs []*store.Job) map[store.InstanceKey]*store.Instance {
+	br, ok := e.st.(store.BatchReader)
+	if !ok {
+		return nil
+	}
+	seen := map[store.InstanceKey]bool{}
+	var keys []store.InstanceKey
+	for _, j := range jobs {
+		k := store.InstanceKey{Body: j.Body, ID: j.InstanceID}
+		if j.Kind == jobService && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) < 2 {
+		return nil
+	}
+	ins, err := br.GetInstances(ctx, &store.GetInstancesParams{Keys: keys})
+	if err != nil {
+		e.log.Warn("batch read of instances failed, reading one by one", "err", err)
+		return nil
+	}
+	out := make(map[store.InstanceKey]*store.Instance, len(ins))
+	for _, in := range ins {
+		out[store.InstanceKey{Body: in.Body, ID: in.ID}] = in
+	}
+	// Two service jobs of one instance: only the first may use the copy.
+	dup := map[store.InstanceKey]int{}
+	for _, j := range jobs {
+		if j.Kind == jobService {
+			dup[store.InstanceKey{Body: j.Body, ID: j.InstanceID}]++
+		}
+	}
+	for k, n := range dup {
+		if n > 1 {
+			delete(out, k)
+		}
+	}
+	return out
+}
+
 // runHandler calls the service handler with a fresh copy of the
 // variables and records what it changed.
-func (e *Engine) runHandler(ctx context.Context, o *outcome) {
+func (e *Engine) runHandler(ctx context.Context, o *outcome, in *store.Instance) {
 	j := o.job
 	defer func() {
 		if p := recover(); p != nil {
 			o.err = fmt.Errorf("service handler panicked: %v", p)
 		}
 	}()
-	r, err := e.load(ctx, j.Body, j.InstanceID, "system")
+	var r *run
+	var err error
+	if in != nil {
+		r, err = e.loadFrom(ctx, in, "system")
+	} else {
+		r, err = e.load(ctx, j.Body, j.InstanceID, "system")
+	}
 	if err != nil {
 		o.err = err
 		return
@@ -161,8 +219,8 @@ func (e *Engine) runHandler(ctx context.Context, o *outcome) {
 			o.err = err
 			return
 		}
-		o.patch = patchOf(r.st.Vars, after)
-		if len(o.patch) > 0 {
+		if !bytes.Equal(r.st.Vars, after) {
+			o.before, o.after = r.st.Vars, after
 			r.dirty, r.dirtyAt = true, n.ID
 		}
 	}
@@ -271,8 +329,15 @@ func (e *Engine) jobStep(ctx context.Context, o *outcome) (*run, error) {
 	}
 	var err error
 	r.step.DoneJobs = append(r.step.DoneJobs, store.JobLease{ID: j.ID, Owner: e.opts.Owner})
-	if !r.active() {
+	// orphan finishes a job that no longer has anything to do (its token
+	// moved on, its instance ended): whoever holds it, it goes, so that a
+	// job cancelled while it ran does not conflict for ever.
+	orphan := func() (*run, error) {
+		r.step.DoneJobs = []store.JobLease{{ID: j.ID}}
 		return r, nil
+	}
+	if !r.active() {
+		return orphan()
 	}
 	var p jobPayload
 	if len(j.Payload) > 0 {
@@ -284,16 +349,16 @@ func (e *Engine) jobStep(ctx context.Context, o *outcome) (*run, error) {
 	case jobService:
 		t := r.token(j.TokenID)
 		if t == nil || t.Wait != waitJob || t.Job != j.ID {
-			return r, nil
+			return orphan()
 		}
 		if o.bpmnErr != nil {
 			t.Job = ""
 			err = r.throw(t, o.bpmnErr.Code, o.bpmnErr.Message)
 			break
 		}
-		if len(o.patch) > 0 && !r.dirty {
+		if o.after != nil && !r.dirty {
 			// Reloaded after a conflict: apply what the handler changed.
-			if err := r.def.Codec.Merge(r.vars, o.patch); err != nil {
+			if err := r.def.Codec.Merge(r.vars, patchOf(o.before, o.after)); err != nil {
 				return nil, err
 			}
 			r.dirty, r.dirtyAt = true, t.Node
@@ -311,7 +376,7 @@ func (e *Engine) jobStep(ctx context.Context, o *outcome) (*run, error) {
 	case jobCallReturn:
 		t := r.token(j.TokenID)
 		if t == nil || t.Wait != waitCall || t.Child != p.Child {
-			return r, nil
+			return orphan()
 		}
 		if p.Err {
 			err = r.throw(t, p.Error, "thrown by called instance "+p.Child)
@@ -322,8 +387,8 @@ func (e *Engine) jobStep(ctx context.Context, o *outcome) (*run, error) {
 			return nil, gerr
 		}
 		var cst instanceState
-		if err := json.Unmarshal(child.State, &cst); err != nil {
-			return nil, err
+		if err := decodeState(child.State, &cst); err != nil {
+			return nil, fmt.Errorf("called instance %s: %w", child.ID, err)
 		}
 		n := r.def.nodes[t.Node]
 		if n.CallOut != nil {
@@ -361,6 +426,9 @@ func (r *run) timerFired(j *store.Job, p *jobPayload) error {
 		return nil
 	}
 	node := r.def.nodes[p.Node]
+	if t.Wait == waitJob && t.Job == j.ID && node != nil && node.Kind == StartEvent {
+		return r.timerStart(t, node, j, p)
+	}
 	if t.Wait == waitJob && t.Job == j.ID {
 		r.event(EventTimerFired, t.Node, nil)
 		t.Job = ""
@@ -441,4 +509,32 @@ func (e *Engine) RetryIncident(ctx context.Context, body, jobID, actor string) e
 		return nil
 	}
 	return err
+}
+
+// timerStart starts an instance from a timer start event kept by r, and
+// arms the next firing of a cycle.
+func (r *run) timerStart(t *token, n *Node, j *store.Job, p *jobPayload) error {
+	r.event(EventTimerFired, n.ID, nil)
+	child, err := r.e.newRun(r.ctx, r.def, r.in.Body, "", nil, "system")
+	if err != nil {
+		return err
+	}
+	if err := child.begin(n.ID); err != nil {
+		return err
+	}
+	r.extra = append(r.extra, child)
+	t.Job = ""
+	if n.Timer.Cycle != "" && p.Left != 0 {
+		at, err := n.Timer.next(j.DueAt, r.e.cal.Location)
+		if err != nil {
+			return r.fail(n.ID, "timer: %w", err)
+		}
+		left := p.Left
+		if left > 0 {
+			left--
+		}
+		t.Job = r.timerJob(t, n, at, left).ID
+		return nil
+	}
+	return r.consume(t)
 }

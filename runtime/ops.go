@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/procedo/procedo/runtime/store"
@@ -41,11 +43,14 @@ func (e *Engine) Start(ctx context.Context, p *StartParams) (*store.Instance, er
 }
 
 // StartMany starts several instances and commits them in one store
-// transaction.
+// transaction: the batched write that lets a SQL store start thousands of
+// instances per second. A start that cannot be prepared (a form error, an
+// unknown process) refuses the whole batch and nothing is written.
 func (e *Engine) StartMany(ctx context.Context, ps []*StartParams) ([]*store.Instance, error) {
 	runs := make([]*run, len(ps))
+	latest := map[[2]string]*Definition{} // one deployment lookup per process and call
 	for i, p := range ps {
-		r, err := e.prepareStart(ctx, p)
+		r, err := e.prepareStart(ctx, p, latest)
 		if err != nil {
 			return nil, err
 		}
@@ -77,16 +82,21 @@ func (e *Engine) StartMany(ctx context.Context, ps []*StartParams) ([]*store.Ins
 	return out, nil
 }
 
-func (e *Engine) prepareStart(ctx context.Context, p *StartParams) (*run, error) {
+func (e *Engine) prepareStart(ctx context.Context, p *StartParams, latest map[[2]string]*Definition) (*run, error) {
 	if p.Body == "" {
 		return nil, errors.New("start: empty body")
 	}
 	var def *Definition
 	var err error
-	if p.Hash != "" {
+	k := [2]string{p.Body, p.ProcessKey}
+	switch {
+	case p.Hash != "":
 		def, err = e.definition(ctx, p.Body, p.Hash)
-	} else {
+	case latest[k] != nil:
+		def = latest[k]
+	default:
 		def, err = e.latest(ctx, p.Body, p.ProcessKey)
+		latest[k] = def
 	}
 	if err != nil {
 		return nil, err
@@ -278,16 +288,25 @@ func (e *Engine) ReassignTask(ctx context.Context, p *ReassignTaskParams) error 
 }
 
 func (e *Engine) taskUpdate(ctx context.Context, body, taskID, actor string, f func(r *run, t *token, task *store.Task) error) error {
-	task, err := e.st.GetTask(ctx, &store.GetTaskParams{Body: body, ID: taskID})
-	if err != nil {
-		return err
+	// Task ids are <instance id>-t<n> (run.createTask): the instance is
+	// known without reading the task first, which saves a round trip.
+	instanceID, found := instanceOfTask(taskID)
+	if !found {
+		task, err := e.st.GetTask(ctx, &store.GetTaskParams{Body: body, ID: taskID})
+		if err != nil {
+			return err
+		}
+		instanceID = task.InstanceID
 	}
-	return e.update(ctx, body, task.InstanceID, actor, func(r *run) error {
+	return e.update(ctx, body, instanceID, actor, func(r *run) error {
 		// Read the task again inside the step: the instance version now
 		// guards it.
 		task, err := e.st.GetTask(ctx, &store.GetTaskParams{Body: body, ID: taskID})
 		if err != nil {
 			return err
+		}
+		if task.InstanceID != r.in.ID {
+			return &store.NotFoundError{Kind: "task", Body: body, ID: taskID}
 		}
 		var tok *token
 		for _, t := range r.st.Tokens {
@@ -530,19 +549,23 @@ func (e *Engine) Term(ctx context.Context, body, id string) (*TermStatus, error)
 	if err != nil {
 		return nil, err
 	}
+	return r.termStatus(), nil
+}
+
+func (r *run) termStatus() *TermStatus {
 	tm := r.st.Term
 	if tm == nil {
-		return nil, nil
+		return nil
 	}
-	s := &TermStatus{Days: tm.Days, Due: tm.Due, Suspended: r.st.Suspended, Breached: tm.Breached, Remaining: tm.Remaining}
+	s := &TermStatus{Days: tm.Days, Due: tm.Due.In(r.e.cal.Location), Suspended: r.st.Suspended, Breached: tm.Breached, Remaining: tm.Remaining}
 	if !r.st.Suspended {
 		ref := r.now
 		if !r.active() {
 			ref = r.in.EndedAt
 		}
-		s.Remaining = e.cal.DaysBetween(ref, tm.Due)
+		s.Remaining = r.e.cal.DaysBetween(ref, tm.Due)
 	}
-	return s, nil
+	return s
 }
 
 // MigrateParams are the params of Migrate.
@@ -638,4 +661,112 @@ func (e *Engine) ApplicationNumber(ctx context.Context, body, register string) (
 		return "", err
 	}
 	return fmt.Sprintf("%d/%06d", year, n), nil
+}
+
+// TimerStartPrefix begins the id of the instances that keep the timer
+// start events of a deployed version: each waits for its timer and starts
+// a new instance of the process every time it fires (BPMN §10.5.2). They
+// have BusinessKey "timer-start" and end when the timer has no more
+// firings or a newer version is deployed.
+const TimerStartPrefix = "timer-start-"
+
+func timerStartID(d *Definition, node string) string {
+	return TimerStartPrefix + d.Key + "-" + shortHash(d.Hash) + "-" + node
+}
+
+// scheduleTimerStarts arms the timer start events of the latest version
+// and disarms those of the previous versions.
+func (e *Engine) scheduleTimerStarts(ctx context.Context, body string, d *Definition, dep *store.Deployment) error {
+	latest, err := e.st.GetDeployment(ctx, &store.GetDeploymentParams{Body: body, ProcessKey: d.Key})
+	if err != nil {
+		return err
+	}
+	if latest.Hash != d.Hash {
+		return nil // an older version deployed again: its timers stay off
+	}
+	active, err := e.st.ListInstances(ctx, &store.ListInstancesParams{Body: body, ProcessKey: d.Key, Status: store.InstanceActive})
+	if err != nil {
+		return err
+	}
+	for _, in := range active {
+		if strings.HasPrefix(in.ID, TimerStartPrefix+d.Key+"-") && in.DefinitionHash != d.Hash {
+			if err := e.Cancel(ctx, body, in.ID, "system", fmt.Sprintf("version %d deployed", dep.Version)); err != nil && !errors.Is(err, ErrNotActive) {
+				return err
+			}
+		}
+	}
+	for _, n := range d.starts[""] {
+		if n.Timer == nil {
+			continue
+		}
+		r, err := e.newRun(ctx, d, body, timerStartID(d, n.ID), nil, "system")
+		if err != nil {
+			return err
+		}
+		r.in.BusinessKey = "timer-start"
+		r.event(EventStarted, n.ID, Started{ProcessKey: d.Key, DefinitionHash: d.Hash, StartEvent: n.ID, BusinessKey: "timer-start"})
+		t := r.newToken("")
+		t.Node = n.ID
+		if err := r.waitTimer(t, n); err != nil {
+			return err
+		}
+		if err := e.commit(ctx, r); err != nil && !errors.Is(err, store.ErrConflict) {
+			return err // a conflict: already armed by an earlier deploy
+		}
+	}
+	return nil
+}
+
+func instanceOfTask(taskID string) (string, bool) {
+	i := strings.LastIndex(taskID, "-t")
+	if i <= 0 {
+		return "", false
+	}
+	if _, err := strconv.Atoi(taskID[i+2:]); err != nil {
+		return "", false
+	}
+	return taskID[:i], true
+}
+
+// Waiting is a place where an instance waits.
+type Waiting struct {
+	Element string // BPMN element id
+	Kind    string // "task", "job" (service task or timer), "message", "join", "events" (event-based gateway), "call"
+	TaskID  string `json:",omitempty"`
+	Loop    int    // loopCounter inside a multi-instance activity
+}
+
+// InstanceView is what the portal, the desk and tests read of an
+// instance: the row, the variables, where it waits and its legal term.
+type InstanceView struct {
+	*store.Instance
+	Vars    json.RawMessage
+	Waiting []Waiting
+	// Visits counts how many times each element was entered (2 and more:
+	// rework).
+	Visits map[string]int
+	Term   *TermStatus // nil when the process has no legal term
+}
+
+var waitKinds = map[string]string{
+	waitTask: "task", waitJob: "job", waitMsg: "message", waitJoin: "join", waitEvents: "events", waitCall: "call",
+}
+
+// Inspect returns a view of an instance without changing it.
+func (e *Engine) Inspect(ctx context.Context, body, id string) (*InstanceView, error) {
+	r, err := e.load(ctx, body, id, "system")
+	if err != nil {
+		return nil, err
+	}
+	v := &InstanceView{Instance: r.in, Vars: r.st.Vars, Visits: r.st.Visits}
+	if len(v.Vars) == 0 {
+		v.Vars = json.RawMessage(`{}`)
+	}
+	for _, t := range r.st.Tokens {
+		if k, ok := waitKinds[t.Wait]; ok {
+			v.Waiting = append(v.Waiting, Waiting{Element: t.Node, Kind: k, TaskID: t.Task, Loop: t.Loop})
+		}
+	}
+	v.Term = r.termStatus()
+	return v, nil
 }

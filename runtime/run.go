@@ -30,8 +30,10 @@ type run struct {
 	queue    []*token
 	extra    []*run // instances started by call activities in this step
 	newSubs  []*store.Subscription
-	dirty    bool   // variables changed
-	dirtyAt  string // element that changed them last
+	slab     []store.Event // events of the step, allocated together
+	at       string        // element being executed, for panics
+	dirty    bool          // variables changed
+	dirtyAt  string        // element that changed them last
 	oldVars  json.RawMessage
 	finished bool
 }
@@ -89,8 +91,14 @@ func (e *Engine) loadFrom(ctx context.Context, in *store.Instance, actor string)
 		return nil, err
 	}
 	st := &instanceState{}
-	if err := json.Unmarshal(in.State, st); err != nil {
-		return nil, fmt.Errorf("instance %s: corrupt state: %w", in.ID, err)
+	if err := decodeState(in.State, st); err != nil {
+		return nil, fmt.Errorf("instance %s: %w", in.ID, err)
+	}
+	if tm := st.Term; tm != nil {
+		// Term days are dates in the calendar's zone (the state keeps
+		// instants).
+		loc := e.cal.Location
+		tm.Nominal, tm.Due = tm.Nominal.In(loc), tm.Due.In(loc)
 	}
 	v, err := def.Codec.Decode(st.Vars)
 	if err != nil {
@@ -110,10 +118,19 @@ func (r *run) nextID(prefix string) string {
 
 func (r *run) event(typ store.EventType, element string, data any) {
 	r.st.Seq++
-	ev := &store.Event{Body: r.in.Body, InstanceID: r.in.ID, Seq: r.st.Seq, Type: typ, ElementID: element, Actor: r.actor, Time: r.now}
-	if data != nil {
-		b, err := json.Marshal(data)
-		if err == nil {
+	if len(r.slab) == cap(r.slab) {
+		r.slab = make([]store.Event, 0, 8)
+	}
+	r.slab = append(r.slab, store.Event{Body: r.in.Body, InstanceID: r.in.ID, Seq: r.st.Seq, Type: typ, ElementID: element, Actor: r.actor, Time: r.now})
+	ev := &r.slab[len(r.slab)-1]
+	switch d := data.(type) {
+	case nil:
+	case ElementEntered:
+		ev.Data = d.appendJSON(make([]byte, 0, 64+len(d.Kind)+len(d.Token)+len(d.Flow)))
+	case ElementLeft:
+		ev.Data = d.appendJSON(make([]byte, 0, 64+len(d.Kind)+len(d.Token)+len(d.Outcome)+len(d.Boundary)))
+	default:
+		if b, err := json.Marshal(data); err == nil {
 			ev.Data = b
 		}
 	}
@@ -159,17 +176,14 @@ func (r *run) arrive(t *token, node, via string) {
 func (r *run) advance() (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			at := ""
-			if len(r.queue) > 0 {
-				at = r.queue[0].Node
-			}
-			err = r.fail(at, "panic: %v", p)
+			err = r.fail(r.at, "panic: %v", p)
 		}
 	}()
 	for {
 		for len(r.queue) > 0 {
 			t := r.queue[0]
 			r.queue = r.queue[1:]
+			r.at = t.Node
 			if err := r.exec(t); err != nil {
 				return err
 			}
@@ -685,8 +699,7 @@ func (r *run) fire(t *token, l *listener) error {
 		// The first event wins the race; the others are disarmed
 		// (BPMN §10.6.6).
 		gw := r.def.nodes[t.Node]
-		t.Listeners = slices.DeleteFunc(t.Listeners, func(x *listener) bool { return x == l })
-		r.disarm(t)
+		r.disarm(t) // the winner's subscription too: it is consumed
 		r.event(EventElementLeft, gw.ID, ElementLeft{Kind: gw.Kind.String(), Token: t.ID, Outcome: "completed"})
 		var via string
 		for _, f := range r.def.out[gw.ID] {
@@ -698,8 +711,7 @@ func (r *run) fire(t *token, l *listener) error {
 	}
 	// A boundary event.
 	if target.CancelActivity {
-		t.Listeners = slices.DeleteFunc(t.Listeners, func(x *listener) bool { return x == l })
-		scope := t.Scope
+		scope := t.Scope // kill disarms every listener, this one included
 		r.kill(t, "interrupted")
 		return r.passThrough(r.newToken(scope), target.ID, "")
 	}
@@ -922,11 +934,7 @@ func (r *run) finish() (*store.Step, error) {
 	}
 	r.suspension()
 	r.prune()
-	state, err := json.Marshal(r.st)
-	if err != nil {
-		return nil, err
-	}
-	r.in.State = state
+	r.in.State = encodeState(r.st)
 	r.in.Version = r.expected + 1
 	r.in.UpdatedAt = r.now
 	r.finished = true
@@ -963,7 +971,9 @@ func (r *run) prune() {
 // differ.
 func changedFields(before, after []byte) []string {
 	var a, b map[string]json.RawMessage
-	_ = json.Unmarshal(before, &a)
+	if len(before) > 0 {
+		_ = json.Unmarshal(before, &a)
+	}
 	if err := json.Unmarshal(after, &b); err != nil {
 		return nil
 	}

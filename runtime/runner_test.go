@@ -212,3 +212,117 @@ func TestBodiesCannotReachEachOther(t *testing.T) {
 	}
 	roma.AssertWaitingAt(id, "Attesa")
 }
+
+// TestJobCancelledWhileRunning: a boundary timer cancels a service task
+// while its handler runs; the handler's late result is dropped and the
+// job does not come back.
+func TestJobCancelledWhileRunning(t *testing.T) {
+	b := runtime.NewBuilder[runtime.JSON]("late", "")
+	b.StartEvent("S")
+	b.ServiceTask("Lento", "lento")
+	b.BoundaryMessage("Annulla", "Lento", "annulla", nil, true)
+	b.EndEvent("E")
+	b.EndEvent("Annullato")
+	b.Flow("f0", "S", "Lento").Flow("f1", "Lento", "E").Flow("f2", "Annulla", "Annullato")
+	env := processtest.New(t)
+	started, release := make(chan struct{}), make(chan struct{})
+	env.Stub("lento", func(_ context.Context, c *runtime.ServiceCall) error {
+		close(started)
+		<-release
+		(*c.Vars.(*runtime.JSON))["esito"] = "tardivo"
+		return nil
+	})
+	env.Deploy(mustBuild(t, b))
+	in, err := env.Engine.Start(context.Background(), &runtime.StartParams{Body: env.Body, ProcessKey: "late"})
+	ok(t, err)
+	done := make(chan error)
+	go func() { _, err := env.Engine.ProcessJobs(context.Background()); done <- err }()
+	<-started
+	res, err := env.Engine.Correlate(context.Background(), &runtime.CorrelateParams{Body: env.Body, Name: "annulla"})
+	ok(t, err)
+	if res.InstanceID != in.ID {
+		t.Fatalf("cancellation went to %q", res.InstanceID)
+	}
+	close(release)
+	ok(t, <-done)
+	env.AssertStatus(in.ID, store.InstanceCompleted)
+	env.AssertPath(in.ID, "S", "Lento", "Annulla", "Annullato")
+	var v map[string]any
+	env.Vars(in.ID, &v)
+	if v["esito"] != nil {
+		t.Fatalf("the cancelled handler's result reached the instance: %v", v)
+	}
+	if jobs, _ := env.Store.ListJobs(context.Background(), &store.ListJobsParams{Body: env.Body}); len(jobs) != 0 {
+		t.Fatalf("%d jobs left", len(jobs))
+	}
+	env.AdvanceDays(1)
+	if n := len(env.Calls("lento")); n != 1 {
+		t.Fatalf("handler ran %d times", n)
+	}
+}
+
+func TestStartIsIdempotentByID(t *testing.T) {
+	env := processtest.New(t)
+	env.Deploy(receiver(t))
+	ctx := context.Background()
+	p := &runtime.StartParams{Body: env.Body, ProcessKey: "recv", ID: "domanda-42", Vars: []byte(`{"pratica":"2026/42"}`)}
+	a, err := env.Engine.Start(ctx, p)
+	ok(t, err)
+	b, err := env.Engine.Start(ctx, p) // the double click
+	ok(t, err)
+	if a.ID != "domanda-42" || b.ID != a.ID {
+		t.Fatalf("ids %q %q", a.ID, b.ID)
+	}
+	ins, _ := env.Store.ListInstances(ctx, &store.ListInstancesParams{Body: env.Body})
+	if len(ins) != 1 || len(env.EventsOf(a.ID, runtime.EventStarted)) != 1 {
+		t.Fatalf("%d instances: a repeated start filed twice", len(ins))
+	}
+}
+
+// TestSeveralRunnersInOneEngine runs RunJobs in four goroutines of one
+// engine: every job runs once.
+func TestSeveralRunnersInOneEngine(t *testing.T) {
+	st := storemem.New()
+	var mu sync.Mutex
+	effects := map[string]int{}
+	e, err := runtime.New(runtime.Options{Store: st, BatchSize: 8, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Handlers: map[string]runtime.Handler{"side-effect": func(_ context.Context, c *runtime.ServiceCall) error {
+			mu.Lock()
+			defer mu.Unlock()
+			effects[c.IdempotencyKey]++
+			return nil
+		}}})
+	ok(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err = e.Deploy(ctx, &runtime.DeployParams{Body: "c_a", Definition: forkJoin(t)})
+	ok(t, err)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = e.RunJobs(ctx) }()
+	}
+	const n = 200
+	ps := make([]*runtime.StartParams, n)
+	for i := range ps {
+		ps[i] = &runtime.StartParams{Body: "c_a", ProcessKey: "fj"}
+	}
+	_, err = e.StartMany(ctx, ps)
+	ok(t, err)
+	waitFor(t, 30*time.Second, func() bool {
+		done, _ := st.ListInstances(ctx, &store.ListInstancesParams{Body: "c_a", Status: store.InstanceCompleted})
+		return len(done) == n
+	})
+	cancel()
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(effects) != 2*n {
+		t.Fatalf("%d side effects, want %d", len(effects), 2*n)
+	}
+	for k, c := range effects {
+		if c != 1 {
+			t.Fatalf("%s ran %d times", k, c)
+		}
+	}
+}

@@ -244,3 +244,26 @@ func TestResolverRebuildsVersionsTheBinaryNoLongerCarries(t *testing.T) {
 		t.Fatalf("resolver called %d times, want once (then cached)", resolved)
 	}
 }
+
+func TestInspect(t *testing.T) {
+	env := processtest.New(t)
+	env.Deploy(integrazione(t))
+	id := env.Start("scia", map[string]any{"pratica": "2026/90"})
+	v := env.Inspect(id)
+	if len(v.Waiting) != 1 || v.Waiting[0].Element != "Istruttoria" || v.Waiting[0].Kind != "task" || v.Waiting[0].TaskID == "" {
+		t.Fatalf("waiting %+v", v.Waiting)
+	}
+	if v.Term == nil || v.Term.Remaining != 30 || v.Visits["Istruttoria"] != 1 || v.Status != store.InstanceActive {
+		t.Fatalf("view %+v", v)
+	}
+	env.CompleteTask(id, "Istruttoria", "anna", map[string]any{"completa": false})
+	v = env.Inspect(id)
+	if len(v.Waiting) != 1 || v.Waiting[0].Kind != "message" || !v.Term.Suspended {
+		t.Fatalf("after the request for integration %+v, term %+v", v.Waiting, v.Term)
+	}
+	var vars map[string]any
+	ok(t, json.Unmarshal(v.Vars, &vars))
+	if vars["pratica"] != "2026/90" || vars["completa"] != false {
+		t.Fatalf("vars %v", vars)
+	}
+}

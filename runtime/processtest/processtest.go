@@ -258,20 +258,20 @@ func (e *Env) Instance(id string) *store.Instance {
 	return in
 }
 
+// Inspect returns the engine's view of an instance.
+func (e *Env) Inspect(id string) *runtime.InstanceView {
+	e.T.Helper()
+	v, err := e.Engine.Inspect(e.ctx(), e.Body, id)
+	if err != nil {
+		e.T.Fatalf("instance %s: %v", id, err)
+	}
+	return v
+}
+
 // Vars decodes the variables of an instance into v.
 func (e *Env) Vars(id string, v any) {
 	e.T.Helper()
-	in := e.Instance(id)
-	var st struct {
-		Vars json.RawMessage `json:"vars"`
-	}
-	if err := json.Unmarshal(in.State, &st); err != nil {
-		e.T.Fatal(err)
-	}
-	if len(st.Vars) == 0 {
-		return
-	}
-	if err := json.Unmarshal(st.Vars, v); err != nil {
+	if err := json.Unmarshal(e.Inspect(id).Vars, v); err != nil {
 		e.T.Fatalf("instance %s: variables: %v", id, err)
 	}
 }
@@ -432,21 +432,9 @@ func (e *Env) AssertWaitingAt(id string, elements ...string) {
 // WaitingAt returns the elements the tokens of an instance wait at.
 func (e *Env) WaitingAt(id string) []string {
 	e.T.Helper()
-	var st struct {
-		Tokens []struct {
-			Node  string `json:"node"`
-			Wait  string `json:"wait"`
-			Inner bool   `json:"inner"`
-		} `json:"tokens"`
-	}
-	if err := json.Unmarshal(e.Instance(id).State, &st); err != nil {
-		e.T.Fatal(err)
-	}
 	var out []string
-	for _, t := range st.Tokens {
-		if t.Wait != "" && t.Wait != "scope" && t.Wait != "mi" {
-			out = append(out, t.Node)
-		}
+	for _, w := range e.Inspect(id).Waiting {
+		out = append(out, w.Element)
 	}
 	return out
 }

@@ -7,8 +7,10 @@ import (
 )
 
 // Store persists the runtime's state. Every method is safe for concurrent
-// use; every method but AcquireJobs requires a non-empty Body in its
-// params and only ever sees records of that body.
+// use. Every method whose params carry a Body requires it non-empty
+// (ErrInvalid otherwise) and only ever sees records of that body; the
+// exceptions, which serve the job runner of the whole deployment, are
+// AcquireJobs with an empty Body, NextJobDue and WakeUp.
 type Store interface {
 	// PutDeployment stores a version of a process. It is idempotent on
 	// (Body, ProcessKey, Hash): deploying the same content again returns
@@ -403,4 +405,20 @@ type NextNumberParams struct {
 	Body string
 	Name string // e.g. the process key, or "protocollo"
 	Year int
+}
+
+// InstanceKey names an instance of a body.
+type InstanceKey struct{ Body, ID string }
+
+// GetInstancesParams are the params of BatchReader.GetInstances.
+type GetInstancesParams struct{ Keys []InstanceKey }
+
+// BatchReader is an optional interface of a Store: it reads many
+// instances (of one or several bodies, each key scoped by its own body) in
+// one round trip. The engine's job runner uses it, when the store offers
+// it, to load the instances of a batch of jobs at once.
+type BatchReader interface {
+	// GetInstances returns the instances found, with their State, in no
+	// particular order; missing keys are left out (no error).
+	GetInstances(ctx context.Context, p *GetInstancesParams) ([]*Instance, error)
 }

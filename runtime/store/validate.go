@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 )
 
 // Validate checks the contract of a batch before any write: every record
@@ -15,7 +16,9 @@ func (p *CommitParams) Validate() error {
 		return &InvalidError{Method: "Commit", Field: field, Reason: reason}
 	}
 	for i, s := range p.Steps {
-		at := fmt.Sprintf("Steps[%d]", i)
+		// Field names are formatted only on error: Validate runs on every
+		// commit.
+		at := "Steps[" + strconv.Itoa(i) + "]"
 		if s == nil || s.Instance == nil {
 			return bad(at+".Instance", "missing")
 		}
@@ -29,22 +32,22 @@ func (p *CommitParams) Validate() error {
 		if in.Version != s.ExpectedVersion+1 {
 			return bad(at+".Instance.Version", fmt.Sprintf("is %d, want ExpectedVersion+1 = %d", in.Version, s.ExpectedVersion+1))
 		}
-		own := func(field, body, instanceID string) error {
+		own := func(kind string, j int, body, instanceID string) error {
 			if body != in.Body {
-				return bad(at+"."+field+".Body", fmt.Sprintf("%q differs from the instance body %q", body, in.Body))
+				return bad(fmt.Sprintf("%s.%s[%d].Body", at, kind, j), fmt.Sprintf("%q differs from the instance body %q", body, in.Body))
 			}
 			if instanceID != in.ID {
-				return bad(at+"."+field+".InstanceID", fmt.Sprintf("%q differs from the instance %q", instanceID, in.ID))
+				return bad(fmt.Sprintf("%s.%s[%d].InstanceID", at, kind, j), fmt.Sprintf("%q differs from the instance %q", instanceID, in.ID))
 			}
 			return nil
 		}
 		for j, e := range s.Events {
-			if err := own(fmt.Sprintf("Events[%d]", j), e.Body, e.InstanceID); err != nil {
+			if err := own("Events", j, e.Body, e.InstanceID); err != nil {
 				return err
 			}
 		}
 		for j, jb := range s.Jobs {
-			if err := own(fmt.Sprintf("Jobs[%d]", j), jb.Body, jb.InstanceID); err != nil {
+			if err := own("Jobs", j, jb.Body, jb.InstanceID); err != nil {
 				return err
 			}
 			if jb.ID == "" {
@@ -52,7 +55,7 @@ func (p *CommitParams) Validate() error {
 			}
 		}
 		for j, t := range s.Tasks {
-			if err := own(fmt.Sprintf("Tasks[%d]", j), t.Body, t.InstanceID); err != nil {
+			if err := own("Tasks", j, t.Body, t.InstanceID); err != nil {
 				return err
 			}
 			if t.ID == "" {
@@ -60,7 +63,7 @@ func (p *CommitParams) Validate() error {
 			}
 		}
 		for j, sub := range s.Subscriptions {
-			if err := own(fmt.Sprintf("Subscriptions[%d]", j), sub.Body, sub.InstanceID); err != nil {
+			if err := own("Subscriptions", j, sub.Body, sub.InstanceID); err != nil {
 				return err
 			}
 			if sub.ID == "" {
@@ -68,7 +71,7 @@ func (p *CommitParams) Validate() error {
 			}
 		}
 		for j, d := range s.Documents {
-			if err := own(fmt.Sprintf("Documents[%d]", j), d.Body, d.InstanceID); err != nil {
+			if err := own("Documents", j, d.Body, d.InstanceID); err != nil {
 				return err
 			}
 			if d.Name == "" || d.Version < 1 {

@@ -707,3 +707,23 @@ func (s *Store) NextNumber(_ context.Context, p *store.NextNumberParams) (int64,
 
 // Close implements store.Store.
 func (s *Store) Close() error { return nil }
+
+var _ store.BatchReader = (*Store)(nil)
+
+// GetInstances implements store.BatchReader.
+func (s *Store) GetInstances(_ context.Context, p *store.GetInstancesParams) ([]*store.Instance, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*store.Instance, 0, len(p.Keys))
+	for _, k := range p.Keys {
+		if k.Body == "" {
+			return nil, &store.InvalidError{Method: "GetInstances", Field: "Keys.Body", Reason: "empty"}
+		}
+		if in, ok := s.instances[key{k.Body, k.ID}]; ok {
+			c := *in
+			c.State = slices.Clone(in.State)
+			out = append(out, &c)
+		}
+	}
+	return out, nil
+}

@@ -59,6 +59,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Numbers", testNumbers},
 		{"BodiesAreIsolated", testBodies},
 		{"EmptyBodyRefused", testEmptyBody},
+		{"BatchReader", testBatchReader},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -844,4 +845,33 @@ func testEmptyBody(t *testing.T, s store.Store) {
 			t.Errorf("%s with an empty body: got %v, want ErrInvalid", ch.name, ch.err)
 		}
 	}
+}
+
+// testBatchReader checks the optional store.BatchReader, when offered.
+func testBatchReader(t *testing.T, s store.Store) {
+	br, ok := s.(store.BatchReader)
+	if !ok {
+		t.Skip("the store does not implement store.BatchReader (optional)")
+	}
+	commit(t, s, &store.Step{Instance: NewInstance(BodyA, "b1")}, &store.Step{Instance: NewInstance(BodyA, "b2")},
+		&store.Step{Instance: NewInstance(BodyB, "b3")})
+	got, err := br.GetInstances(ctx(t), &store.GetInstancesParams{Keys: []store.InstanceKey{
+		{Body: BodyA, ID: "b1"}, {Body: BodyA, ID: "b2"}, {Body: BodyB, ID: "b3"}, {Body: BodyA, ID: "missing"}, {Body: BodyB, ID: "b1"},
+	}})
+	must(t, err)
+	found := map[string]string{}
+	for _, in := range got {
+		found[in.Body+"/"+in.ID] = string(in.State)
+	}
+	want := []string{BodyA + "/b1", BodyA + "/b2", BodyB + "/b3"}
+	if len(found) != len(want) || len(got) != len(want) {
+		t.Fatalf("got %v, want exactly %v (a key of another body must not match)", found, want)
+	}
+	for _, k := range want {
+		if found[k] != `{"tokens":["t1"]}` {
+			t.Fatalf("instance %s missing or without state: %v", k, found)
+		}
+	}
+	_, err = br.GetInstances(ctx(t), &store.GetInstancesParams{Keys: []store.InstanceKey{{ID: "b1"}}})
+	wantErr(t, err, store.ErrInvalid, "a key without body")
 }
