@@ -19,6 +19,12 @@ type Var struct {
 	Name string
 	Type *gotype.Type
 	Go   jen.Code
+	// Optional marks a variable that may be absent, as a case variable
+	// is until the form that sets it is filled: Go reads as an optional
+	// struct field would be declared (a pointer, or a nil slice, map or
+	// json.RawMessage), and reading it while absent is an error, as in
+	// CEL.
+	Optional bool
 }
 
 // Env declares the typed variables of a set of expressions, for checking
