@@ -71,6 +71,7 @@ type Bundle struct {
 	// Warnings are the lint warnings of the bundle.
 	Warnings  []lint.Diagnostic
 	Processes []*Process
+	file      string // the BPMN file as diagnostics name it (as lint does)
 }
 
 // Process is an executable process of a bundle, ready to compile.
@@ -169,7 +170,7 @@ func Open(path string) (*Bundle, error) {
 	}
 	if len(b.Processes) == 0 {
 		return nil, &DiagnosticsError{Path: path, Diagnostics: []lint.Diagnostic{{
-			Rule: "no-executable-process", Severity: lint.Error, File: b.Source, Line: 1, Col: 1,
+			Rule: "no-executable-process", Severity: lint.Error, File: b.file, Line: 1, Col: 1,
 			Message: "the document has no executable process: nothing to generate; mark the process isExecutable=\"true\"",
 		}}}
 	}
@@ -186,6 +187,10 @@ func (b *Bundle) readFiles() error {
 		dir = filepath.Dir(b.Path)
 	}
 	b.Source = filepath.Base(bpmnPath)
+	b.file = bpmnPath
+	if b.Model.Source != nil && b.Model.Source.Name != "" {
+		b.file = b.Model.Source.Name
+	}
 	data, err := os.ReadFile(bpmnPath)
 	if err != nil {
 		return fmt.Errorf("%w: %v", model.ErrUnreadable, err)
@@ -258,7 +263,7 @@ func (b *Bundle) prepare(p *model.Process) (*Process, []lint.Diagnostic) {
 		}
 		t, err := cp.gen.Schema(rel, fm.Schema, ident.Exported(f.Name)+"Form")
 		if err != nil {
-			diag(rel, 1, 1, "", "cannot generate Go types from form %q: %v", f.Name, err)
+			diag(f.SchemaPath, 1, 1, "", "cannot generate Go types from form %q: %v", f.Name, err)
 			continue
 		}
 		fm.Type = t
@@ -303,7 +308,7 @@ func (b *Bundle) prepare(p *model.Process) (*Process, []lint.Diagnostic) {
 	}
 	env, err := celgo.NewEnv(cvs...)
 	if err != nil {
-		diag(b.Source, p.Pos.Line, p.Pos.Col, p.ID, "cannot declare the variables to CEL: %v", err)
+		diag(b.file, p.Pos.Line, p.Pos.Col, p.ID, "cannot declare the variables to CEL: %v", err)
 		return nil, diags
 	}
 	cp.env = env
@@ -313,7 +318,7 @@ func (b *Bundle) prepare(p *model.Process) (*Process, []lint.Diagnostic) {
 		celgo.Var{Name: "nrOfActiveInstances", Type: intT, Go: jen.Int64().Call(jen.Id("s").Dot("NrOfActiveInstances"))},
 		celgo.Var{Name: "nrOfCompletedInstances", Type: intT, Go: jen.Int64().Call(jen.Id("s").Dot("NrOfCompletedInstances"))})
 	if cp.miEnv, err = celgo.NewEnv(mi...); err != nil {
-		diag(b.Source, p.Pos.Line, p.Pos.Col, p.ID, "cannot declare the variables to CEL: %v", err)
+		diag(b.file, p.Pos.Line, p.Pos.Col, p.ID, "cannot declare the variables to CEL: %v", err)
 		return nil, diags
 	}
 	// Expressions, in document order.
@@ -353,7 +358,7 @@ func (b *Bundle) prepare(p *model.Process) (*Process, []lint.Diagnostic) {
 				prg, err := celrt.Compile(out.Source.Text, nil)
 				if err != nil {
 					pos := out.Source.Pos
-					diag(b.Source, pos.Line, pos.Col, n.ID, "output %s of %s: %v", out.Target, n.ID, err)
+					diag(b.file, pos.Line, pos.Col, n.ID, "output %s of %s: %v", out.Target, n.ID, err)
 					continue
 				}
 				x := &expr{m: out.Source, prg: prg, why: "evaluated over the variables of the called process", label: "output " + out.Target + " of " + n.ID}
@@ -362,7 +367,7 @@ func (b *Bundle) prepare(p *model.Process) (*Process, []lint.Diagnostic) {
 			}
 		}
 		if n.Kind == "callActivity" && n.Loop != nil {
-			diag(b.Source, n.Pos.Line, n.Pos.Col, n.ID, "multi-instance call activity %q is not supported by the generator: put the call activity in a multi-instance sub-process", n.ID)
+			diag(b.file, n.Pos.Line, n.Pos.Col, n.ID, "multi-instance call activity %q is not supported by the generator: put the call activity in a multi-instance sub-process", n.ID)
 		}
 	}
 	// Go names of the expression functions, after the form types so that
@@ -400,19 +405,19 @@ func (cp *Process) compileExpr(e *model.Expr, want *cel.Type, label string, mi b
 		if errors.As(err, &ce) {
 			for _, is := range ce.Issues {
 				pos := e.PosAt(offsetOf(e.Text, is.Line, is.Column))
-				ds = append(ds, lint.Diagnostic{Rule: "cel", Severity: lint.Error, File: cp.b.Source, Line: pos.Line, Col: pos.Col,
+				ds = append(ds, lint.Diagnostic{Rule: "cel", Severity: lint.Error, File: cp.b.file, Line: pos.Line, Col: pos.Col,
 					ElementID: e.ElementID, Process: cp.Model.ID,
 					Message: fmt.Sprintf("%s of %q, column %d: %s (checked against the Go types generated from the forms)", e.Field, e.ElementID, is.Column, is.Message)})
 			}
 		}
 		if len(ds) == 0 {
-			ds = append(ds, lint.Diagnostic{Rule: "cel", Severity: lint.Error, File: cp.b.Source, Line: e.Pos.Line, Col: e.Pos.Col,
+			ds = append(ds, lint.Diagnostic{Rule: "cel", Severity: lint.Error, File: cp.b.file, Line: e.Pos.Line, Col: e.Pos.Col,
 				ElementID: e.ElementID, Process: cp.Model.ID, Message: fmt.Sprintf("%s of %q: %v", e.Field, e.ElementID, err)})
 		}
 		return nil, ds
 	}
 	if want != nil && !ast.OutputType().IsExactType(cel.DynType) && !ast.OutputType().IsExactType(want) {
-		return nil, []lint.Diagnostic{{Rule: "cel", Severity: lint.Error, File: cp.b.Source, Line: e.Pos.Line, Col: e.Pos.Col,
+		return nil, []lint.Diagnostic{{Rule: "cel", Severity: lint.Error, File: cp.b.file, Line: e.Pos.Line, Col: e.Pos.Col,
 			ElementID: e.ElementID, Process: cp.Model.ID,
 			Message: fmt.Sprintf("%s of %q gives %s, want %s", e.Field, e.ElementID, ast.OutputType(), want)}}
 	}
@@ -432,7 +437,7 @@ func (cp *Process) compileExpr(e *model.Expr, want *cel.Type, label string, mi b
 	}
 	prg, err := celrt.Compile(e.Text, vars)
 	if err != nil {
-		return nil, []lint.Diagnostic{{Rule: "cel", Severity: lint.Error, File: cp.b.Source, Line: e.Pos.Line, Col: e.Pos.Col,
+		return nil, []lint.Diagnostic{{Rule: "cel", Severity: lint.Error, File: cp.b.file, Line: e.Pos.Line, Col: e.Pos.Col,
 			ElementID: e.ElementID, Process: cp.Model.ID, Message: fmt.Sprintf("%s of %q: %v", e.Field, e.ElementID, err)}}
 	}
 	x.prg = prg

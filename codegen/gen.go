@@ -77,7 +77,7 @@ func (p *Process) generate(pkg string) (map[string][]byte, error) {
 	var diags []lint.Diagnostic
 	for _, v := range p.vars {
 		if len(v.Forms) == 0 && !celIdent.MatchString(v.Name) {
-			diags = append(diags, lint.Diagnostic{Rule: "codegen", Severity: lint.Error, File: p.b.Source,
+			diags = append(diags, lint.Diagnostic{Rule: "codegen", Severity: lint.Error, File: p.b.file,
 				Line: p.Model.Pos.Line, Col: p.Model.Pos.Col, ElementID: p.Model.ID, Process: p.Model.ID,
 				Message: fmt.Sprintf("variable %q set by the process is not a CEL identifier: name result and mapping variables with letters, digits and _", v.Name)})
 		}

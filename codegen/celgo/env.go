@@ -59,6 +59,10 @@ func NewEnv(vars ...Var) (*Env, error) {
 	opts = append(opts, cel.CustomTypeProvider(&provider{Registry: reg, env: e}),
 		// Macro calls let Translate recognise the comprehensions.
 		cel.EnableMacroCallTracking(),
+		// As in the model's environment (designer/model, Model.CELEnv):
+		// an analyst writes importo > 10 for a number. Translate leaves
+		// mixed comparisons to cel-go.
+		cel.CrossTypeNumericComparisons(true),
 		// Property names are form keys, not CEL identifiers: the escape
 		// syntax reads them as p.`luogo di nascita` (ASCII letters, digits,
 		// space and _ . - / only: the CEL grammar).
