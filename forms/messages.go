@@ -126,6 +126,8 @@ var catalogue = map[Lang]map[string]string{
 		"help":               "Aiuto",
 		"required.legend":    "I campi contrassegnati con * sono obbligatori.",
 		"skip":               "Vai al contenuto principale",
+		"draft.saved":        "Bozza salvata. Per riprendere la compilazione più tardi, conserva questo collegamento:",
+		"draft.resume":       "Riprendi la domanda",
 	},
 	English: {
 		"required":          "The field “%[1]s” is required.",

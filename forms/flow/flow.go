@@ -33,7 +33,10 @@ type Config struct {
 	Drafts    *submit.Drafts
 	Filer     submit.Filer
 	Documents submit.DocumentSink
-	Limits    submit.Limits
+	// DraftStore, when set, keeps the drafts saved with "Salva bozza"
+	// and resumes them at ?riprendi=KEY.
+	DraftStore submit.DraftStore
+	Limits     submit.Limits
 	// Session returns the session id of a request (the CSRF token is
 	// bound to it). Required.
 	Session func(*http.Request) string
@@ -76,6 +79,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.MethodGet:
 		if key := r.URL.Query().Get("ricevuta"); key != "" {
 			h.receiptPDF(w, r, key)
+			return
+		}
+		if key := r.URL.Query().Get("riprendi"); key != "" && h.cfg.DraftStore != nil {
+			h.resume(w, r, key)
 			return
 		}
 		h.page(w, r, http.StatusOK, render.Page{Kind: render.Privacy, IdempotencyKey: submit.NewIdempotencyKey()}, nil)
@@ -181,6 +188,14 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 			p.Kind, p.Step = render.Data, step
 		case action == "save":
 			p.Kind, p.Step = render.Data, step
+			if h.cfg.DraftStore != nil {
+				if err := h.saveDraft(r, idem, render.PageID(render.Data, step), data); err != nil {
+					h.fail(w, r, http.StatusInternalServerError, "save draft", err)
+					return
+				}
+				lang := h.form.Lang()
+				p.Notice, p.NoticeURL, p.NoticeLink = forms.Text(lang, "draft.saved"), "?riprendi="+idem, forms.Text(lang, "draft.resume")
+			}
 		default: // next
 			errs = append(errs, stepErrors(h.form, step, h.form.Validate(data), errs)...)
 			if len(errs) > 0 {
@@ -356,4 +371,40 @@ func (h *Handler) receiptPDF(w http.ResponseWriter, r *http.Request, key string)
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `attachment; filename="ricevuta-`+strings.ReplaceAll(app.Number, "/", "-")+`.pdf"`)
 	w.Write(buf.Bytes())
+}
+
+func (h *Handler) saveDraft(r *http.Request, key, page string, data any) error {
+	draft, err := h.cfg.Drafts.Encode(h.cfg.FormID, data)
+	if err != nil {
+		return err
+	}
+	return h.cfg.DraftStore.SaveDraft(r.Context(), h.cfg.Body, key, page, draft)
+}
+
+// resume shows the page a saved draft was saved on, with its data.
+func (h *Handler) resume(w http.ResponseWriter, r *http.Request, key string) {
+	if !submit.ValidIdempotencyKey(key) {
+		http.NotFound(w, r)
+		return
+	}
+	pageID, draft, err := h.cfg.DraftStore.LoadDraft(r.Context(), h.cfg.Body, key)
+	if errors.Is(err, submit.ErrNotFound) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, "resume", err)
+		return
+	}
+	data, err := h.cfg.Drafts.Decode(h.cfg.FormID, draft)
+	if err != nil {
+		// A draft of an older version of the form: start again.
+		h.fail(w, r, http.StatusConflict, "resume", err)
+		return
+	}
+	kind, step, ok := h.cfg.Renderer.ParsePageID(pageID)
+	if !ok || kind != render.Data {
+		kind, step = render.Data, 0
+	}
+	h.page(w, r, http.StatusOK, render.Page{Kind: kind, Step: step, IdempotencyKey: key}, data)
 }

@@ -49,7 +49,7 @@ func newServer(t testing.TB) (*httptest.Server, *forms.Form, map[string]any, *su
 	store := submit.NewMemoryStore()
 	store.Now = testNow
 	h, err := New(Config{
-		Renderer: r, FormID: "ztl@test", Body: "roccasecca", CSRF: csrf, Drafts: drafts, Filer: store, Documents: store,
+		Renderer: r, FormID: "ztl@test", Body: "roccasecca", CSRF: csrf, Drafts: drafts, Filer: store, Documents: store, DraftStore: store,
 		Session: func(r *http.Request) string {
 			if c, err := r.Cookie("sid"); err == nil {
 				return c.Value
@@ -184,6 +184,18 @@ func TestFullFlowWithoutJavaScript(t *testing.T) {
 		t.Fatalf("back: %d", code)
 	}
 	c.post(f.Encode(data, 0), "next")
+	// Save the draft on step 2 and resume it from the link, as if later.
+	if code := c.post(f.Encode(data, 1), "save"); code != 200 || !strings.Contains(c.last, "Bozza salvata") {
+		t.Fatalf("save: %d", code)
+	}
+	m := regexp.MustCompile(`href="\?riprendi=([a-z2-7]+)"`).FindStringSubmatch(c.last)
+	if m == nil {
+		t.Fatal("no resume link")
+	}
+	req, _ = http.NewRequest("GET", c.url+"?riprendi="+m[1], nil)
+	if code := c.do(req); code != 200 || !strings.Contains(c.last, `data-page="step-2"`) || !strings.Contains(c.last, `value="AB123CD"`) {
+		t.Fatalf("resume: %d", code)
+	}
 	c.post(f.Encode(data, 1), "next")
 	if !strings.Contains(c.last, `data-page="step-3"`) || !strings.Contains(c.last, "Luogo di lavoro") {
 		t.Fatalf("step 3 not reached")
@@ -222,7 +234,7 @@ func TestFullFlowWithoutJavaScript(t *testing.T) {
 		t.Fatalf("second submit: %d", code)
 	}
 	// The PDF receipt.
-	m := regexp.MustCompile(`href="\?ricevuta=([a-z2-7]+)"`).FindStringSubmatch(c.last)
+	m = regexp.MustCompile(`href="\?ricevuta=([a-z2-7]+)"`).FindStringSubmatch(c.last)
 	if m == nil {
 		t.Fatal("no receipt link")
 	}

@@ -225,3 +225,40 @@ func TestUnsupportedSchemaIsRefused(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestDisableRule(t *testing.T) {
+	schema := `{"type":"object","properties":{
+		"confermato":{"type":"boolean","title":"Dati confermati"},
+		"iban":{"type":"string","title":"IBAN","format":"iban"}}}`
+	ui := `{"type":"VerticalLayout","elements":[
+		{"type":"Control","scope":"#/properties/confermato"},
+		{"type":"Control","scope":"#/properties/iban","rule":{"effect":"DISABLE","condition":{"scope":"#/properties/confermato","schema":{"const":true}}}}]}`
+	f, err := forms.Compile(forms.Source{Data: []byte(schema)}, forms.Source{Data: []byte(ui)}, forms.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	locked := map[string]any{"confermato": true, "iban": "IT60X0542811101000000123456"}
+	html := renderString(t, r, Page{Kind: Data, Data: locked})
+	if !regexp.MustCompile(`<div class="procedo-control" id="el1" data-rule="[^"]*DISABLE[^"]*">`).MatchString(html) ||
+		!regexp.MustCompile(`name="\$/iban"[^>]* disabled`).MatchString(html) {
+		t.Fatalf("the disabled control is not rendered disabled:\n%s", html)
+	}
+	// A browser does not post a disabled field: the value stays.
+	got := f.Decode(locked, map[string][]string{"$/confermato": {"true"}}, nil, forms.AllSteps)
+	if got.Data.(map[string]any)["iban"] != "IT60X0542811101000000123456" {
+		t.Fatalf("the disabled value was lost: %v", got.Data)
+	}
+	open := map[string]any{"confermato": false}
+	html = renderString(t, r, Page{Kind: Data, Data: open})
+	if regexp.MustCompile(`name="\$/iban"[^>]* disabled`).MatchString(html) {
+		t.Fatal("the control is disabled while its condition does not hold")
+	}
+	got = f.Decode(open, map[string][]string{"$/iban": {"IT60X0542811101000000123456"}}, nil, forms.AllSteps)
+	if got.Data.(map[string]any)["iban"] != "IT60X0542811101000000123456" || got.Data.(map[string]any)["confermato"] != false {
+		t.Fatalf("enabled control not decoded: %v", got.Data)
+	}
+}
