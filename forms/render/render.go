@@ -222,9 +222,11 @@ type fieldView struct {
 	InputAttrs template.HTMLAttr
 	// LabelHTML (label text and required mark) and HelpHTML (the help
 	// element) are written once in Go, escaped there, for the same reason.
-	LabelHTML    template.HTML
-	HelpHTML     template.HTML
-	ErrorBoxID   string
+	LabelHTML  template.HTML
+	HelpHTML   template.HTML
+	ErrorBoxID string
+	// HTML is the markup of the field (not lists), see field.go.
+	HTML         template.HTML
 	ID           string
 	Name         string
 	Label        string
@@ -604,6 +606,9 @@ func (b *builder) field(e *forms.Element, ptr string, st forms.State, disabled b
 	fv.Attrs, fv.InputAttrs = fieldAttrs(fv)
 	fv.LabelHTML, fv.HelpHTML = labelHelp(fv)
 	fv.ErrorBoxID = fv.ID + "-error"
+	if !fv.IsArray {
+		fv.HTML = fieldHTML(fv)
+	}
 	return fv
 }
 

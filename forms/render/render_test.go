@@ -262,3 +262,48 @@ func TestDisableRule(t *testing.T) {
 		t.Fatalf("enabled control not decoded: %v", got.Data)
 	}
 }
+
+// TestEveryWidgetEscapes puts markup in every label, help, choice, value,
+// file name and error of every widget: it must show as text.
+func TestEveryWidgetEscapes(t *testing.T) {
+	x := `<script>alert('x')</script>"'&`
+	js, _ := json.Marshal(x)
+	s := string(js)
+	schema := `{"type":"object","properties":{
+		"t":{"type":"string","title":` + s + `,"description":` + s + `},
+		"ta":{"type":"string","title":` + s + `,"maxLength":500},
+		"n":{"type":"number","title":` + s + `},
+		"d":{"type":"string","format":"date","title":` + s + `},
+		"sel":{"enum":[` + s + `,"b","c","d","e"],"title":` + s + `},
+		"rad":{"enum":[` + s + `,"b"],"title":` + s + `},
+		"cb":{"type":"boolean","title":` + s + `},
+		"f":{"type":"object","x-procedo-file":{},"title":` + s + `,"properties":{"name":{"type":"string"}}},
+		"l":{"type":"array","title":` + s + `,"items":{"type":"string","title":` + s + `}}
+	},"required":["t","ta","n","d","sel","rad","cb","f","l"]}`
+	f, err := forms.Compile(forms.Source{Data: []byte(schema)}, forms.Source{}, forms.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := map[string]any{"t": x, "ta": x, "sel": x, "rad": x, "cb": true, "f": map[string]any{"name": x}, "l": []any{x}}
+	var errs []forms.FieldError
+	for _, c := range f.Controls() {
+		errs = append(errs, forms.FieldError{Pointer: c.Pointer, Message: x})
+	}
+	for _, p := range []Page{{Kind: Data, Data: data, Errors: errs, Raw: map[string]string{"/n": x}}, {Kind: Summary, Data: data}} {
+		html := renderString(t, r, p)
+		if strings.Contains(html, "<script>alert") || strings.Contains(html, `"'&`) {
+			i := strings.Index(html, "<script>alert")
+			if i < 0 {
+				i = strings.Index(html, `"'&`)
+			}
+			t.Fatalf("unescaped text near %q", html[max(0, i-120):min(len(html), i+40)])
+		}
+		if n := strings.Count(html, "&lt;script&gt;"); n < 10 {
+			t.Fatalf("the text shows only %d times", n)
+		}
+	}
+}
