@@ -90,7 +90,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.post(w, r)
 	default:
 		w.Header().Set("Allow", "GET, POST")
-		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		h.fail(w, r, http.StatusMethodNotAllowed, "method", errors.New(r.Method))
 	}
 }
 
@@ -116,9 +116,18 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, status int, p ren
 	w.Write(buf.Bytes())
 }
 
+// fail logs what went wrong (in English, for operators) and shows the
+// citizen a page in the form's language with a link to start again.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, what string, err error) {
 	h.cfg.Logger.Warn("form flow", "form", h.cfg.FormID, "body", h.cfg.Body, "step", what, "status", status, "err", err, "path", r.URL.Path)
-	http.Error(w, http.StatusText(status), status)
+	var buf bytes.Buffer
+	if rerr := h.cfg.Renderer.RenderProblem(&buf, status, r.URL.Path); rerr != nil {
+		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
 }
 
 func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
@@ -337,12 +346,12 @@ func documents(v any) []string {
 
 func (h *Handler) receiptPDF(w http.ResponseWriter, r *http.Request, key string) {
 	if !submit.ValidIdempotencyKey(key) {
-		http.NotFound(w, r)
+		h.fail(w, r, http.StatusNotFound, "receipt", submit.ErrIdempotencyKey)
 		return
 	}
 	app, err := h.cfg.Filer.Lookup(r.Context(), h.cfg.Body, key)
 	if errors.Is(err, submit.ErrNotFound) {
-		http.NotFound(w, r)
+		h.fail(w, r, http.StatusNotFound, "receipt", err)
 		return
 	}
 	if err != nil {
@@ -384,12 +393,12 @@ func (h *Handler) saveDraft(r *http.Request, key, page string, data any) error {
 // resume shows the page a saved draft was saved on, with its data.
 func (h *Handler) resume(w http.ResponseWriter, r *http.Request, key string) {
 	if !submit.ValidIdempotencyKey(key) {
-		http.NotFound(w, r)
+		h.fail(w, r, http.StatusNotFound, "resume", submit.ErrIdempotencyKey)
 		return
 	}
 	pageID, draft, err := h.cfg.DraftStore.LoadDraft(r.Context(), h.cfg.Body, key)
 	if errors.Is(err, submit.ErrNotFound) {
-		http.NotFound(w, r)
+		h.fail(w, r, http.StatusNotFound, "resume", err)
 		return
 	}
 	if err != nil {

@@ -279,6 +279,9 @@ func TestRejectedPosts(t *testing.T) {
 			if code := c.do(req); code != tc.want {
 				t.Fatalf("status %d, want %d", code, tc.want)
 			}
+			if !strings.Contains(c.last, "Torna all&#39;inizio del modulo") || !strings.Contains(c.last, `<html lang="it">`) {
+				t.Fatalf("the problem page is not the Italian one:\n%s", c.last)
+			}
 		})
 	}
 	// A token of another session is refused.

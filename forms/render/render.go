@@ -153,6 +153,26 @@ func (r *Renderer) Render(w io.Writer, p Page) error {
 	return pageTemplate.ExecuteTemplate(w, "page.html", v)
 }
 
+// RenderProblem writes the page shown when a request cannot go on (an
+// expired session, a request too large, a server error), in the form's
+// language: status selects the message ("problem.<status>" in the
+// catalogue); back is the link to start again.
+func (r *Renderer) RenderProblem(w io.Writer, status int, back string) error {
+	lang := r.form.Lang()
+	key := "problem." + strconv.Itoa(status)
+	if forms.Text(lang, key) == key {
+		key = "problem.500"
+		if status < 500 {
+			key = "problem.400"
+		}
+	}
+	return pageTemplate.ExecuteTemplate(w, "problem.html", map[string]any{
+		"Lang": lang, "Title": r.opts.Title, "BodyName": r.opts.BodyName, "Assets": r.opts.AssetsURL,
+		"Heading": forms.Text(lang, "problem.title"), "Message": forms.Text(lang, key),
+		"Back": back, "BackLabel": forms.Text(lang, "problem.back"),
+	})
+}
+
 // --- view model: everything the templates print, already decided ---
 
 type view struct {
