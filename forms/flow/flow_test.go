@@ -295,3 +295,24 @@ func TestRejectedPosts(t *testing.T) {
 		t.Fatalf("csrf of another session: %d", code)
 	}
 }
+
+// TestEnterSubmitsNext: the first submit button of a data page (the one
+// a browser uses when Enter is pressed in a text field) is "next", even on
+// a page whose lists put add/remove buttons before the real one.
+func TestEnterSubmitsNext(t *testing.T) {
+	_, f, data, _ := newServer(t)
+	r, err := render.New(f, render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for step := range f.Steps() {
+		var b bytes.Buffer
+		if err := r.Render(&b, render.Page{Kind: render.Data, Step: step, Data: data}); err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile(`<button type="submit" name="_action" value="([^"]*)"`).FindStringSubmatch(b.String())
+		if m == nil || m[1] != "next" {
+			t.Fatalf("step %d: the first submit button is %v", step+1, m)
+		}
+	}
+}
