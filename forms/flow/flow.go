@@ -38,7 +38,10 @@ type Config struct {
 	DraftStore submit.DraftStore
 	Limits     submit.Limits
 	// Session returns the session id of a request (the CSRF token is
-	// bound to it). Required.
+	// bound to it). Required, and it must be non-empty for every request:
+	// the portal sets a session cookie before the first page (see the
+	// preview handler of procedo forms serve); with an empty id every
+	// anonymous visitor would share one CSRF binding.
 	Session func(*http.Request) string
 	// Now is the clock; default time.Now.
 	Now func() time.Time
