@@ -23,7 +23,7 @@ run: build ## Build and start procedo.
 	$(BIN)/procedo
 
 .PHONY: test
-test: vet staticcheck gofmt ## Run go vet, staticcheck, the gofmt check and every test.
+test: vet staticcheck gofmt gen-check ## Run go vet, staticcheck, the gofmt check, the generated-code check and every test.
 	$(GO) test -count=1 $(PKGS)
 
 .PHONY: lint
@@ -46,9 +46,27 @@ $(STATICCHECK):
 staticcheck: $(STATICCHECK)
 	$(STATICCHECK) $(PKGS)
 
+# The bundles of the templates catalogue (folders with a process.bpmn); the
+# Go code generated from each lives in <bundle>/gen/<process>/.
+TEMPLATES := $(patsubst %/process.bpmn,%,$(wildcard templates/*/process.bpmn))
+
+.PHONY: gen
+gen: build ## Regenerate the Go code of every bundle of templates/ and the codegen golden files.
+	@for b in $(TEMPLATES); do echo "procedo gen -o $$b/gen $$b"; $(BIN)/procedo gen -o $$b/gen $$b || exit 1; done
+	$(GO) test ./codegen -run 'TestGolden|TestReferencePackage' -update
+
+.PHONY: gen-check
+gen-check: build ## Fail with a diff when the generated code of a bundle of templates/ is stale.
+	@for b in $(TEMPLATES); do $(BIN)/procedo gen --check -o $$b/gen $$b || { echo "run: make gen"; exit 1; }; done; \
+	echo "gen-check: $(words $(TEMPLATES)) bundle(s) up to date"
+
 .PHONY: bench
-bench: ## Run every benchmark and print a table.
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS) | tee $(BIN)/bench.out | $(GO) run ./internal/benchtable
+bench: ## Run every benchmark (this module, the bench/ peers, pgbench) and print a table.
+	@mkdir -p $(BIN)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS) > $(BIN)/bench.out || { cat $(BIN)/bench.out; exit 1; }
+	cd bench && $(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./... >> $(BIN)/bench.out || { cat $(BIN)/bench.out; exit 1; }
+	$(GO) run ./internal/benchtable < $(BIN)/bench.out
+	sh bench/summary.sh $(BIN)/bench.out
 
 .PHONY: fuzz
 fuzz: ## Run every fuzz target for FUZZTIME each (default 30s).

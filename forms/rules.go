@@ -1,9 +1,6 @@
 package forms
 
-import (
-	"encoding/json"
-	"strconv"
-)
+import "strconv"
 
 // lookup returns the value at the data pointer ptr.
 func lookup(v any, ptr string) (any, bool) {
@@ -122,7 +119,7 @@ func (f *Form) Hidden(data any) []string {
 	// Each SHOW/HIDE rule is evaluated once; a control is hidden when one
 	// of the rules above it hides it (see Form.visibility).
 	var buf [32]int8 // 0 unknown, 1 visible, -1 hidden
-	state := buf[:0]
+	var state []int8
 	if len(f.visRules) > len(buf) {
 		state = make([]int8, len(f.visRules))
 	} else {
@@ -248,12 +245,4 @@ func without(v any, toks []string) any {
 		cp[toks[0]] = without(cur, toks[1:])
 	}
 	return cp
-}
-
-// RulesJSON is the rules of the form for the client-side script: for each
-// element id, the effect, the data pointer and the condition schema.
-type ruleJSON struct {
-	Effect  string          `json:"effect"`
-	Pointer string          `json:"pointer"`
-	Schema  json.RawMessage `json:"schema"`
 }

@@ -29,6 +29,8 @@ var commands = []command{
 	{name: "designer", summary: "serve the web designer alone (development, a laptop)", run: runDesigner},
 	{name: "lint", summary: "check BPMN models and bundles for errors and risky constructs", run: runLint},
 	{name: "forms", summary: "validate data against a form, render a form page", run: runForms},
+	{name: "gen", summary: "generate typed Go code from procedure bundles (--check: fail when stale)", run: runGen},
+	{name: "migrate", summary: "apply the store migrations (SQLite data folder or PostgreSQL)", run: runMigrate},
 	{name: "version", summary: "print the version of procedo", run: runVersion},
 }
 

@@ -103,7 +103,7 @@ func Write(w io.Writer, r *Receipt) error {
 		return wr.err
 	}
 	var buf bytes.Buffer
-	if err := pdf.Write(&buf); err != nil {
+	if _, err := pdf.WriteTo(&buf); err != nil {
 		return fmt.Errorf("receipt: %w", err)
 	}
 	_, err := w.Write(buf.Bytes())
