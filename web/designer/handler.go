@@ -99,6 +99,7 @@ type Handler struct {
 
 	mu    sync.Mutex
 	conns map[*websocket.Conn]bool
+	sims  simulations
 }
 
 // New builds the designer's handler. It panics when a required option is
@@ -114,7 +115,7 @@ func New(opts Options) *Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	h := &Handler{opts: opts, mux: http.NewServeMux(), log: opts.Logger, conns: map[*websocket.Conn]bool{}}
+	h := &Handler{opts: opts, mux: http.NewServeMux(), log: opts.Logger, conns: map[*websocket.Conn]bool{}, sims: simulations{m: map[string]*simulation{}}}
 	h.up = websocket.Upgrader{ReadBufferSize: 64 << 10, WriteBufferSize: 64 << 10, CheckOrigin: sameOrigin, EnableCompression: true}
 	p := opts.Prefix
 	h.mux.HandleFunc("GET "+p+"/{$}", h.page)
@@ -126,6 +127,12 @@ func New(opts Options) *Handler {
 	h.mux.HandleFunc("POST "+p+"/api/bundles", h.api(h.create))
 	h.mux.HandleFunc("POST "+p+"/api/import", h.api(h.importFile))
 	h.mux.HandleFunc("POST "+p+"/api/preview", h.api(h.preview))
+	h.mux.HandleFunc("POST "+p+"/api/generate", h.api(h.generate))
+	h.mux.HandleFunc("POST "+p+"/api/simulate", h.api(h.simulateStart))
+	h.mux.HandleFunc("GET "+p+"/api/simulate/{sid}", h.api(h.simulateGet))
+	h.mux.HandleFunc("POST "+p+"/api/simulate/{sid}/complete", h.api(h.simulateComplete))
+	h.mux.HandleFunc("POST "+p+"/api/simulate/{sid}/services", h.api(h.simulateServices))
+	h.mux.HandleFunc("POST "+p+"/api/simulate/{sid}/advance", h.api(h.simulateAdvance))
 	h.mux.HandleFunc("GET "+p+"/api/bundles/{id}", h.api(h.get))
 	h.mux.HandleFunc("GET "+p+"/api/bundles/{id}/revisions", h.api(h.revisions))
 	h.mux.HandleFunc("GET "+p+"/api/bundles/{id}/revisions/{rev}", h.api(h.revision))

@@ -28,6 +28,12 @@ var catalogue = map[string][2]string{
 	"restore-message":     {"Ripristino della revisione %d", "Restore of revision %d"},
 	"duplicate-message":   {"Copia di «%s» (revisione %d)", "Copy of “%s” (revision %d)"},
 	"create-message":      {"Creazione", "Created"},
+	"model-errors":        {"Il modello ha %d errori: correggili (vedi Controlli).", "The model has %d errors: fix them (see Checks)."},
+	"codegen":             {"Generazione non riuscita: %s", "Generation failed: %s"},
+	"simulate-nothing":    {"Nessun processo eseguibile da simulare: segna il processo come eseguibile.", "No executable process to simulate: mark the process executable."},
+	"simulate-invalid":    {"Dati non validi per il modulo: %s", "Data does not fit the form: %s"},
+	"simulate-failed":     {"Simulazione non riuscita: %s", "Simulation failed: %s"},
+	"simulate-gone":       {"La simulazione è scaduta: avviane una nuova.", "The simulation expired: start a new one."},
 	"preview-unsupported": {"Anteprima non disponibile: %s", "Preview unavailable: %s"},
 }
 

@@ -97,6 +97,36 @@ export const ui = {
   element: "Elemento",
   file: "File",
   change: "Modifica",
+  // Go and simulation
+  tabGo: "Codice Go",
+  tabSimulate: "Simulazione",
+  goPending: "Generazione in corso…",
+  goFiles: "{n} file generati da procedo gen",
+  goFile: "File",
+  simTitle: "Simulazione",
+  simStartData: "Dati del modulo di avvio «{form}» (JSON)",
+  simServices: "Risultati delle attività di servizio, per tipo (JSON)",
+  simStart: "Avvia simulazione",
+  simBadJSON: "JSON non valido: {message}",
+  simStatus: "Stato: {status}",
+  simStatuses: { running: "in corso", completed: "concluso", terminated: "terminato", cancelled: "annullato", failed: "in errore" },
+  simNow: "orologio simulato: {now}",
+  simAdvance: "Fai avanzare l'orologio di",
+  simDays: "giorni",
+  simAdvanceGo: "Avanza",
+  simWaiting: "In attesa",
+  simNothingWaiting: "Nessun elemento in attesa.",
+  simOutcome: "Esito (modulo «{form}», JSON)",
+  simComplete: "Completa",
+  simTrace: "Traccia",
+  simVars: "Variabili",
+  simToken: "Il caso è qui",
+  simEvents: {
+    "started": "avvio", "element-entered": "entrata", "element-left": "uscita", "task-created": "attività creata",
+    "task-completed": "attività completata", "variables-changed": "variabili modificate", "timer-fired": "timer scaduto",
+    "error-thrown": "errore lanciato", "incident": "incidente", "suspension-started": "termine sospeso",
+    "suspension-ended": "termine ripreso", "term-breached": "termine superato", "message-correlated": "messaggio ricevuto",
+  },
   // properties
   procedoGroup: "Procedo",
   conditionGroup: "Condizione",
@@ -105,7 +135,7 @@ export const ui = {
 // t formats a catalogue text: t("saved", {rev: 3}).
 export function t(key, args = {}) {
   let s = key.split(".").reduce((o, k) => (o == null ? undefined : o[k]), ui);
-  if (typeof s !== "string") s = key;
+  if (typeof s !== "string") s = key.split(".").pop();
   return s.replace(/\{([^}]+)\}/g, (_, k) => (args[k] !== undefined ? String(args[k]) : `{${k}}`));
 }
 

@@ -6,6 +6,7 @@ import procedoModdle from "./procedo-moddle.json";
 import { procedoPropertiesModule } from "./properties.js";
 import { translateModule, t } from "./i18n.js";
 import { FormDesigner, el } from "./formdesigner.js";
+import { GoTab, SimTab } from "./sim.js";
 
 const root = document.getElementById("designer");
 const prefix = root.dataset.prefix;
@@ -320,12 +321,16 @@ async function restore(rev) {
 
 // ---- tabs ----
 
+const TABS = ["diagram", "forms", "go", "simulate", "versions"];
+
 function showTab(name) {
-  for (const tab of ["diagram", "forms", "versions"]) {
+  for (const tab of TABS) {
     $("#tab-" + tab).setAttribute("aria-selected", String(tab === name));
     $("#panel-" + tab).hidden = tab !== name;
   }
   if (name === "versions") loadVersions();
+  if (name === "go") { goTab.render(); goTab.refresh(); }
+  if (name === "simulate") simTab.render();
   if (name === "forms") formDesigner.schedulePreview();
 }
 
@@ -338,6 +343,26 @@ const formDesigner = new FormDesigner($("#forms"), {
   preview: async (req) => { try { return await api("POST", "/preview", req); } catch (e) { notice(e.message, "error"); return null; } },
   notice,
 });
+
+const tabHost = {
+  files: () => state.files,
+  allFiles,
+  currentXML,
+  api,
+  modeler,
+  notice,
+};
+const goTab = new GoTab($("#go"), tabHost);
+const simTab = new SimTab($("#simulate"), tabHost);
+
+// The Go tab follows the model live while it is shown.
+let goTimer = null;
+function refreshGoLater() {
+  if ($("#tab-go").getAttribute("aria-selected") !== "true") return;
+  clearTimeout(goTimer);
+  goTimer = setTimeout(() => goTab.refresh(), 500);
+}
+modeler.on("commandStack.changed", refreshGoLater);
 
 function button(id, label, onclick, needsBundle) {
   const b = $(id);
@@ -384,7 +409,7 @@ $("#bundle-select").addEventListener("change", async (e) => {
   if (!confirmLeave()) { e.target.value = state.bundle ? state.bundle.id : ""; return; }
   await openBundle(e.target.value).catch((err) => notice(err.message, "error"));
 });
-for (const tab of ["diagram", "forms", "versions"]) {
+for (const tab of TABS) {
   $("#tab-" + tab).textContent = t("tab" + tab[0].toUpperCase() + tab.slice(1));
   $("#tab-" + tab).addEventListener("click", () => showTab(tab));
 }
