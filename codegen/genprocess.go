@@ -177,8 +177,20 @@ func (p *Process) processFile(pkg string) *jen.File {
 		if n.Default != nil {
 			st = st.Dot("Default").Call(jen.Lit(n.Default.ID))
 		}
-		if n.Form != "" && (s.kind == sStart || s.kind == sUserTask || s.kind == sMessageStart || s.kind == sTimerStart) {
-			st = st.Dot("Form").Call(jen.Lit(n.Form), jen.Id("formValidator").Values(jen.Id("fs").Index(jen.Lit(n.Form))))
+		if key, names := formsOf(s); key != "" {
+			var fs, keys []jen.Code
+			for _, name := range names {
+				fs = append(fs, jen.Id("fs").Index(jen.Lit(name)))
+				var ks []jen.Code
+				for _, k := range p.formKeys(name) {
+					ks = append(ks, jen.Lit(k))
+				}
+				keys = append(keys, jen.Values(ks...))
+			}
+			st = st.Dot("Form").Call(jen.Lit(key), jen.Id("formValidator").Values(jen.Dict{
+				jen.Id("forms"): jen.Index().Op("*").Qual(formsPkg, "Form").Values(fs...),
+				jen.Id("keys"):  jen.Index().Index().String().Values(keys...),
+			}))
 		}
 		if len(n.Offices) > 0 {
 			var os []jen.Code

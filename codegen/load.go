@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/procedo/procedo/codegen/celrt"
 	"github.com/procedo/procedo/designer/model"
@@ -42,15 +43,57 @@ func (b *Bundle) Definitions() ([]*runtime.Definition, error) {
 	return defs, nil
 }
 
-// FormValidator adapts a compiled form to the runtime: the same adapter
-// generated code declares.
-type FormValidator struct{ Form *forms.Form }
+// FormValidator adapts compiled forms to the runtime: the same adapter
+// generated code declares. A user task with a checklist (procedo:checklist)
+// takes one payload holding the fields of both forms: each top-level field
+// is validated by the form that declares it (Keys), and a field no form
+// declares is an error.
+type FormValidator struct {
+	Forms []*forms.Form
+	Keys  [][]string
+}
 
 // Validate implements runtime.FormValidator.
 func (f FormValidator) Validate(payload json.RawMessage) []runtime.FieldError {
-	errs, err := f.Form.ValidateJSON(payload)
+	if len(f.Forms) == 1 {
+		return fieldErrors(f.Forms[0].ValidateJSON(payload))
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &obj); err != nil {
+		return []runtime.FieldError{{Message: err.Error()}}
+	}
+	var out []runtime.FieldError
+	claimed := map[string]bool{}
+	for i, form := range f.Forms {
+		part := map[string]json.RawMessage{}
+		for _, k := range f.Keys[i] {
+			claimed[k] = true
+			if raw, ok := obj[k]; ok {
+				part[k] = raw
+			}
+		}
+		data, err := json.Marshal(part)
+		if err != nil {
+			return []runtime.FieldError{{Message: err.Error()}}
+		}
+		out = append(out, fieldErrors(form.ValidateJSON(data))...)
+	}
+	var extra []string
+	for k := range obj {
+		if !claimed[k] {
+			extra = append(extra, k)
+		}
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		out = append(out, runtime.FieldError{Message: forms.Text(f.Forms[0].Lang(), "additionalProperties", f.Forms[0].Title(), strings.Join(extra, ", "))})
+	}
+	return out
+}
+
+func fieldErrors(errs []forms.FieldError, err error) []runtime.FieldError {
 	if err != nil {
-		return []runtime.FieldError{{Pointer: "", Message: err.Error()}}
+		return []runtime.FieldError{{Message: err.Error()}}
 	}
 	out := make([]runtime.FieldError, len(errs))
 	for i, e := range errs {
@@ -125,7 +168,7 @@ func (p *Process) Definition() (*runtime.Definition, error) {
 	if m.LegalTerm != nil {
 		b.Term(m.LegalTerm.String())
 	}
-	validators := map[string]runtime.FormValidator{}
+	compiled := map[string]*forms.Form{}
 	for _, f := range p.forms {
 		var ui forms.Source
 		if f.UI != nil {
@@ -135,7 +178,15 @@ func (p *Process) Definition() (*runtime.Definition, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.SchemaPath, err)
 		}
-		validators[f.Name] = FormValidator{Form: cf}
+		compiled[f.Name] = cf
+	}
+	validator := func(names []string) runtime.FormValidator {
+		v := FormValidator{}
+		for _, n := range names {
+			v.Forms = append(v.Forms, compiled[n])
+			v.Keys = append(v.Keys, p.formKeys(n))
+		}
+		return v
 	}
 	key := func(e *model.Expr) func(v *V) (string, error) {
 		prg := p.prg(e)
@@ -238,7 +289,7 @@ func (p *Process) Definition() (*runtime.Definition, error) {
 				})
 			}
 		}
-		p.common(r, s, validators)
+		p.common(r, s, validator)
 		if n.Assignee != nil {
 			prg := p.prg(n.Assignee)
 			r.Assignee(func(v *V) (string, error) { return celrt.AsString(prg.Eval(*v)) })
@@ -291,7 +342,7 @@ func (p *Process) Definition() (*runtime.Definition, error) {
 
 // common sets what every kind of node may carry, in the order generated
 // code sets it.
-func (p *Process) common(r *runtime.NodeRef[runtime.JSON], s *step, validators map[string]runtime.FormValidator) {
+func (p *Process) common(r *runtime.NodeRef[runtime.JSON], s *step, validator func([]string) runtime.FormValidator) {
 	n := s.n
 	if n.Name != "" {
 		r.Named(n.Name)
@@ -302,8 +353,8 @@ func (p *Process) common(r *runtime.NodeRef[runtime.JSON], s *step, validators m
 	if n.Default != nil {
 		r.Default(n.Default.ID)
 	}
-	if n.Form != "" && (s.kind == sStart || s.kind == sUserTask || s.kind == sMessageStart || s.kind == sTimerStart) {
-		r.Form(n.Form, validators[n.Form])
+	if key, names := formsOf(s); key != "" {
+		r.Form(key, validator(names))
 	}
 	if len(n.Offices) > 0 {
 		r.Offices(n.Offices...)
@@ -314,6 +365,44 @@ func (p *Process) common(r *runtime.NodeRef[runtime.JSON], s *step, validators m
 	if n.SuspendsTerm {
 		r.Suspends()
 	}
+}
+
+// formsOf returns the form key of a start event or user task and the forms
+// its payload is validated by: the form, then the checklist of a user task.
+func formsOf(s *step) (string, []string) {
+	n := s.n
+	var names []string
+	switch s.kind {
+	case sStart, sMessageStart, sTimerStart:
+		if n.Form != "" {
+			names = append(names, n.Form)
+		}
+	case sUserTask:
+		if n.Form != "" {
+			names = append(names, n.Form)
+		}
+		if n.Checklist != "" && n.Checklist != n.Form {
+			names = append(names, n.Checklist)
+		}
+	}
+	if len(names) == 0 {
+		return "", nil
+	}
+	return names[0], names
+}
+
+// formKeys returns the top-level properties form declares.
+func (p *Process) formKeys(name string) []string {
+	for _, f := range p.b.Model.Forms {
+		if f.Name == name {
+			var keys []string
+			for _, pr := range f.Properties {
+				keys = append(keys, pr.Name)
+			}
+			return keys
+		}
+	}
+	return nil
 }
 
 // sortedKeys returns the keys of m in order.
