@@ -155,8 +155,8 @@ func (p *Process) processFile(pkg string) *jen.File {
 			if n.Call != nil && len(n.Call.Outputs) > 0 {
 				var out []jen.Code
 				out = append(out,
-					jen.Var().Id("cv").Map(jen.String()).Any(),
-					jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("child"), jen.Op("&").Id("cv")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+					jen.List(jen.Id("cv"), jen.Err()).Op(":=").Qual(celrtPkg, "DecodeObject").Call(jen.Id("child")),
+					jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 				for _, mp := range n.Call.Outputs {
 					x := p.byExpr[mp.Source]
 					out = append(out,

@@ -102,54 +102,81 @@ func fieldErrors(errs []forms.FieldError, err error) []runtime.FieldError {
 	return out
 }
 
-// declaredCodec keeps the declared variables of a JSON instance, as the
-// Variables struct of generated code does, so that both paths hold the
-// same variables (a service that returns an undeclared field changes
-// nothing on either path).
+// declaredCodec holds the variables of an in-memory instance: a JSON
+// object whose numbers stay json.Number (an integer beyond 2^53 keeps its
+// value, as an int64 field of generated code does), restricted to the
+// declared variables as the Variables struct of generated code is (a
+// service that returns an undeclared field changes nothing on either
+// path). Handlers of in-memory definitions therefore read numbers as
+// json.Number.
 type declaredCodec struct {
-	inner    runtime.Codec
 	declared map[string]bool
 }
 
 func (c declaredCodec) Decode(data []byte) (runtime.Vars, error) {
-	v, err := c.inner.Decode(data)
-	if err == nil {
-		c.filter(v)
+	m := runtime.JSON{}
+	if len(data) > 0 {
+		d, err := celrt.DecodeObject(data)
+		if err != nil {
+			return nil, fmt.Errorf("decoding variables: %w", err)
+		}
+		if d != nil {
+			m = d
+		}
 	}
-	return v, err
+	c.filter(m)
+	return &m, nil
 }
 
-func (c declaredCodec) Encode(v runtime.Vars) ([]byte, error) { return c.inner.Encode(v) }
+func (c declaredCodec) Encode(v runtime.Vars) ([]byte, error) { return json.Marshal(v) }
 
 func (c declaredCodec) Merge(v runtime.Vars, patch json.RawMessage) error {
-	err := c.inner.Merge(v, patch)
-	c.filter(v)
-	return err
+	if len(patch) == 0 {
+		return nil
+	}
+	m, ok := v.(*runtime.JSON)
+	if !ok {
+		return fmt.Errorf("variables are %T, want *runtime.JSON", v)
+	}
+	p, err := celrt.DecodeObject(patch)
+	if err != nil {
+		return err
+	}
+	if *m == nil {
+		*m = runtime.JSON{}
+	}
+	for k, x := range p {
+		(*m)[k] = x
+	}
+	c.filter(*m)
+	return nil
 }
 
-func (c declaredCodec) filter(v runtime.Vars) {
-	m, ok := v.(*runtime.JSON)
-	if !ok || *m == nil {
-		return
-	}
-	for k, x := range *m {
+func (c declaredCodec) filter(m runtime.JSON) {
+	for k, x := range m {
 		if !c.declared[k] || x == nil {
 			// null is absent: a nil pointer in a Variables struct.
-			delete(*m, k)
+			delete(m, k)
 		}
 	}
 }
 
-// setJSON stores x into variable name of v (a *runtime.JSON or a
-// *Variables) by a JSON round trip, as generated code does.
-func setJSON(v any, name string, x any) error {
+// setJSON stores x into variable name of v (a *runtime.JSON) by a JSON
+// round trip, as generated code does into its Variables struct.
+func setJSON(v *runtime.JSON, name string, x any) error {
 	data, err := json.Marshal(map[string]any{name: x})
 	if err != nil {
 		return fmt.Errorf("variable %s: %w", name, err)
 	}
-	if err := json.Unmarshal(data, v); err != nil {
+	p, err := celrt.DecodeObject(data)
+	if err != nil {
 		return fmt.Errorf("variable %s: %w", name, err)
 	}
+	if p[name] == nil {
+		delete(*v, name)
+		return nil
+	}
+	(*v)[name] = p[name]
 	return nil
 }
 
@@ -272,8 +299,8 @@ func (p *Process) Definition() (*runtime.Definition, error) {
 			if n.Call != nil && len(n.Call.Outputs) > 0 {
 				outs := n.Call.Outputs
 				r.CallOut(func(v *V, child json.RawMessage) error {
-					var cv map[string]any
-					if err := json.Unmarshal(child, &cv); err != nil {
+					cv, err := celrt.DecodeObject(child)
+					if err != nil {
 						return err
 					}
 					for _, o := range outs {
@@ -336,7 +363,7 @@ func (p *Process) Definition() (*runtime.Definition, error) {
 	for _, v := range p.vars {
 		declared[v.Name] = true
 	}
-	def.Codec = declaredCodec{inner: def.Codec, declared: declared}
+	def.Codec = declaredCodec{declared: declared}
 	return def, nil
 }
 

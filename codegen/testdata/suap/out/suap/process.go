@@ -154,8 +154,8 @@ func Definition() (*runtime.Definition, error) {
 		out["codiceFiscale"] = x
 		return json.Marshal(out)
 	}).CallOut(func(vars *Variables, child json.RawMessage) error {
-		var cv map[string]any
-		if err := json.Unmarshal(child, &cv); err != nil {
+		cv, err := celrt.DecodeObject(child)
+		if err != nil {
 			return err
 		}
 		x, err := outputRequisitiOfVerificaProgram.Eval(cv)
