@@ -124,7 +124,6 @@ type expr struct {
 	prg   *celrt.Program
 	mi    bool // evaluated with the multi-instance counters
 	role  string
-	want  string
 	label string
 }
 
