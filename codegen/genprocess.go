@@ -57,11 +57,14 @@ func (p *Process) processFile(pkg string) *jen.File {
 
 	// Definition.
 	var body []jen.Code
-	body = append(body,
-		jen.List(jen.Id("fs"), jen.Err()).Op(":=").Id("compiledForms").Call(),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-		jen.Id("_").Op("=").Id("fs"),
-	)
+	for _, s := range steps(m) {
+		if key, _ := formsOf(s); key != "" {
+			body = append(body,
+				jen.List(jen.Id("fs"), jen.Err()).Op(":=").Id("compiledForms").Call(),
+				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())))
+			break
+		}
+	}
 	builder := jen.Id("b").Op(":=").Qual(runtimePkg, "NewBuilder").Types(jen.Id("Variables")).Call(jen.Id("ProcessKey"), jen.Lit(m.Name)).Dot("Hash").Call(jen.Id("Hash"))
 	if m.LegalTerm != nil {
 		builder = builder.Dot("Term").Call(jen.Lit(m.LegalTerm.String()))

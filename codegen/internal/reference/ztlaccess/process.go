@@ -20,7 +20,6 @@ func Definition() (*runtime.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	_ = fs
 	b := runtime.NewBuilder[Variables](ProcessKey, "Accesso ZTL").Hash(Hash).Term("P30D")
 
 	// startEvent Start "Domanda" (process.bpmn:7:5).

@@ -40,7 +40,6 @@ func Definition() (*runtime.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	_ = fs
 	b := runtime.NewBuilder[Variables](ProcessKey, "Contributo").Hash(Hash).Term("P30D")
 
 	// startEvent Start "Domanda" (process.bpmn:4:5).

@@ -19,7 +19,6 @@ func Definition() (*runtime.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	_ = fs
 	b := runtime.NewBuilder[Variables](ProcessKey, "Pratica \"città\" */ `x` \\n").Hash(Hash)
 
 	// startEvent Start "Domanda */ // go:generate" (process.bpmn:4:5).

@@ -60,7 +60,6 @@ func Definition() (*runtime.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	_ = fs
 	b := runtime.NewBuilder[Variables](ProcessKey, "SCIA commerciale").Hash(Hash).Term("P60D")
 
 	// startEvent Domanda "SCIA presentata" (process.bpmn:7:5).
