@@ -124,7 +124,6 @@ type expr struct {
 	prg   *celrt.Program
 	mi    bool // evaluated with the multi-instance counters
 	role  string
-	want  string
 	label string
 }
 
@@ -237,7 +236,7 @@ func (b *Bundle) rel(path string) string {
 
 // reserved are the package-level names of the files the assembly writes.
 var reserved = []string{
-	"Variables", "Services", "Handlers", "Definition", "MustDefinition", "Hash", "ProcessKey",
+	"Variables", "Services", "Handlers", "Definition", "MustDefinition", "Hash", "ProcessKey", "fieldErrors",
 	"ServiceTypes", "Forms", "formValidator", "compileForms", "compiledForms", "celVars",
 	"setVariable", "schemas", "json", "runtime", "forms", "celrt", "context", "fmt", "sync", "time",
 }

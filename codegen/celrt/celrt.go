@@ -17,6 +17,7 @@
 package celrt
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -140,8 +141,8 @@ func (p *Program) Eval(vars map[string]any) (any, error) {
 // EvalJSON is Eval over the JSON encoding of the variables (generated code
 // marshals its Variables struct).
 func (p *Program) EvalJSON(data []byte) (any, error) {
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
+	m, err := decodeObject(data)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %s: variables: %v", ErrEval, p.src, err)
 	}
 	return p.Eval(m)
@@ -256,12 +257,19 @@ func AsStrings(x any, err error) ([]string, error) {
 	return out, nil
 }
 
-// Convert gives a JSON value the CEL type t expects.
+// Convert gives a JSON value the CEL type t expects. Numbers may be
+// float64 or json.Number; a number of unknown type (dyn) becomes a double,
+// as JSON numbers are.
 func Convert(v any, t *Type) (any, error) {
-	if t == nil || v == nil {
+	if v == nil {
 		return v, nil
 	}
+	if t == nil {
+		t = &Type{Kind: Dyn}
+	}
 	switch t.Kind {
+	case Dyn:
+		return dynValue(v)
 	case Int:
 		switch n := v.(type) {
 		case float64:
@@ -270,7 +278,14 @@ func Convert(v any, t *Type) (any, error) {
 			}
 			return int64(n), nil
 		case json.Number:
-			return n.Int64()
+			if i, err := n.Int64(); err == nil {
+				return i, nil
+			}
+			f, err := n.Float64()
+			if err != nil || f != math.Trunc(f) || f < -(1<<63) || f >= 1<<63 {
+				return nil, fmt.Errorf("%s is not an integer", n)
+			}
+			return int64(f), nil
 		}
 	case Double:
 		if n, ok := v.(json.Number); ok {
@@ -313,6 +328,35 @@ func Convert(v any, t *Type) (any, error) {
 			c, err := Convert(e, et)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %v", k, err)
+			}
+			out[k] = c
+		}
+		return out, nil
+	}
+	return v, nil
+}
+
+// dynValue turns the json.Numbers of a value of unknown type into doubles.
+func dynValue(v any) (any, error) {
+	switch x := v.(type) {
+	case json.Number:
+		return x.Float64()
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			c, err := dynValue(e)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = c
+		}
+		return out, nil
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			c, err := dynValue(e)
+			if err != nil {
+				return nil, err
 			}
 			out[k] = c
 		}
@@ -380,4 +424,35 @@ func Native(v ref.Val) (any, error) {
 	}
 	// Other values (a message, an opaque type) have no JSON meaning.
 	return nil, fmt.Errorf("%w: a value of type %s", ErrEval, strings.TrimSpace(v.Type().TypeName()))
+}
+
+// Vars returns the JSON object of v (a Variables struct) as the evaluator
+// expects it (see DecodeObject).
+func Vars(v any) (map[string]any, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("%w: variables: %v", ErrEval, err)
+	}
+	m, err := decodeObject(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: variables: %v", ErrEval, err)
+	}
+	return m, nil
+}
+
+// DecodeObject decodes a JSON object as the evaluator expects it: numbers
+// as json.Number, so that an integer beyond 2^53 keeps its value.
+func DecodeObject(data []byte) (map[string]any, error) { return decodeObject(data) }
+
+func decodeObject(data []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, err
+	}
+	if dec.More() {
+		return nil, errors.New("data after the JSON object")
+	}
+	return m, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	celrt "github.com/procedo/procedo/codegen/celrt"
+	forms "github.com/procedo/procedo/forms"
 	runtime "github.com/procedo/procedo/runtime"
 	"strconv"
 )
@@ -39,11 +40,13 @@ func Definition() (*runtime.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	_ = fs
 	b := runtime.NewBuilder[Variables](ProcessKey, "Contributo").Hash(Hash).Term("P30D")
 
 	// startEvent Start "Domanda" (process.bpmn:4:5).
-	b.StartEvent("Start").Named("Domanda").Form("domanda", formValidator{fs["domanda"]})
+	b.StartEvent("Start").Named("Domanda").Form("domanda", formValidator{
+		forms: []*forms.Form{fs["domanda"]},
+		keys:  [][]string{{"figli", "isee", "nascita"}},
+	})
 
 	// scriptTask Punteggio "Punteggio" (process.bpmn:6:5).
 	b.ScriptTask("Punteggio", scriptPunteggio).Named("Punteggio")
@@ -52,10 +55,16 @@ func Definition() (*runtime.Definition, error) {
 	b.ExclusiveGateway("Esito").Named("Esito?").Default("F_Bassa")
 
 	// userTask Priorita "Istruttoria prioritaria" (process.bpmn:16:5).
-	b.UserTask("Priorita").Named("Istruttoria prioritaria").Form("esito", formValidator{fs["esito"]}).Offices("Servizi sociali").Assignee(assigneePriorita)
+	b.UserTask("Priorita").Named("Istruttoria prioritaria").Form("esito", formValidator{
+		forms: []*forms.Form{fs["esito"]},
+		keys:  [][]string{{"accolta"}},
+	}).Offices("Servizi sociali").Assignee(assigneePriorita)
 
 	// userTask Ordinaria "Istruttoria ordinaria" (process.bpmn:18:5).
-	b.UserTask("Ordinaria").Named("Istruttoria ordinaria").Form("esito", formValidator{fs["esito"]}).Offices("Servizi sociali")
+	b.UserTask("Ordinaria").Named("Istruttoria ordinaria").Form("esito", formValidator{
+		forms: []*forms.Form{fs["esito"]},
+		keys:  [][]string{{"accolta"}},
+	}).Offices("Servizi sociali")
 
 	// endEvent Fine "Fine" (process.bpmn:20:5).
 	b.EndEvent("Fine").Named("Fine")
