@@ -1,0 +1,99 @@
+package runtime
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// instanceState is what the engine keeps in store.Instance.State: one blob,
+// so that a step writes one instance row.
+type instanceState struct {
+	Vars   json.RawMessage `json:"vars,omitempty"`
+	Tokens []*token        `json:"tokens,omitempty"`
+	Next   int             `json:"next"` // counter for token, job, task and subscription ids
+	Seq    int64           `json:"seq"`  // last history event number
+	Visits map[string]int  `json:"visits,omitempty"`
+	Term   *termState      `json:"term,omitempty"`
+	// Suspended is true while a token waits at a suspending element.
+	Suspended bool `json:"suspended,omitempty"`
+	// Parent is the token of the calling instance waiting at a call
+	// activity, for call activity children.
+	ParentToken string `json:"parentToken,omitempty"`
+	// StartEvent is the start event the instance was started from.
+	StartEvent string `json:"start,omitempty"`
+}
+
+// wait kinds of a token.
+const (
+	waitNone   = ""
+	waitTask   = "task"   // user task
+	waitJob    = "job"    // service/send task or timer catch
+	waitMsg    = "msg"    // message catch or receive task
+	waitJoin   = "join"   // parallel or inclusive join
+	waitScope  = "scope"  // embedded sub-process running
+	waitMI     = "mi"     // multi-instance host
+	waitCall   = "call"   // call activity child running
+	waitEvents = "events" // event-based gateway
+)
+
+type token struct {
+	ID    string `json:"id"`
+	Node  string `json:"node"`
+	Scope string `json:"scope,omitempty"` // id of the token of the enclosing sub-process or multi-instance host
+	Wait  string `json:"wait,omitempty"`
+	Via   string `json:"via,omitempty"`  // flow it arrived by (joins)
+	Task  string `json:"task,omitempty"` // user task id
+	Job   string `json:"job,omitempty"`
+	Sub   string `json:"sub,omitempty"`
+	Child string `json:"child,omitempty"` // called instance
+	// Listeners are the boundary events of the activity (or the targets
+	// of an event-based gateway) armed for this token.
+	Listeners []*listener `json:"listeners,omitempty"`
+	MI        *miState    `json:"mi,omitempty"`
+	// Inner marks one instance of a multi-instance activity; Loop is its
+	// loopCounter.
+	Inner bool `json:"inner,omitempty"`
+	Loop  int  `json:"loop,omitempty"`
+}
+
+type listener struct {
+	Node string `json:"node"`
+	Job  string `json:"job,omitempty"`
+	Sub  string `json:"sub,omitempty"`
+}
+
+type miState struct {
+	Total int `json:"total"`
+	Done  int `json:"done"`
+	Next  int `json:"next"` // next loopCounter to start
+}
+
+type termState struct {
+	Days      int       `json:"days"`
+	Nominal   time.Time `json:"nominal"`       // start + days, before moving off holidays
+	Due       time.Time `json:"due"`           // the last day of the term (midnight, Europe/Rome)
+	Remaining int       `json:"remaining"`     // days left, frozen while suspended
+	Job       string    `json:"job,omitempty"` // the breach job
+	Breached  bool      `json:"breached,omitempty"`
+	Suspended time.Time `json:"suspended,omitzero"`
+}
+
+// jobPayload is the Payload of the engine's jobs.
+type jobPayload struct {
+	Node   string          `json:"node,omitempty"`   // timer: the event node
+	Left   int             `json:"left,omitempty"`   // cycle: firings left after this one (-1 unbounded)
+	Target string          `json:"target,omitempty"` // call return: the parent; terminate: the child
+	Child  string          `json:"child,omitempty"`  // the child instance
+	Vars   json.RawMessage `json:"vars,omitempty"`   // call return: the child's variables
+	Error  string          `json:"error,omitempty"`  // call return: BPMN error code thrown by the child
+	Err    bool            `json:"err,omitempty"`
+}
+
+// Job kinds.
+const (
+	jobService    = "service"
+	jobTimer      = "timer"
+	jobTerm       = "term"
+	jobCallReturn = "call-return"
+	jobTerminate  = "terminate"
+)

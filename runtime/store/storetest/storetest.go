@@ -1,0 +1,877 @@
+// Package storetest is the conformance suite of store.Store: every
+// implementation runs it from its own tests,
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) store.Store { return newIsolatedStore(t) })
+//	}
+//
+// newStore must return an empty store isolated from every other test (its
+// own schema, database or folder) and register its cleanup with t.Cleanup.
+// The suite covers the contract written on the store.Store methods:
+// optimistic locking, all-or-nothing batches, job leases and takeover,
+// incidents, buffered messages, document versions, counters, and the
+// isolation of bodies (tenants).
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/procedo/procedo/runtime/store"
+)
+
+// Bodies used by the suite.
+const (
+	BodyA = "c_h501" // Roma
+	BodyB = "c_f205" // Milano
+)
+
+// T0 is the suite's fixed "now": stores must keep times to the microsecond
+// at least (PostgreSQL's precision) and return them in UTC or any zone.
+var T0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// Run runs the whole suite as subtests of t.
+func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
+	tests := []struct {
+		name string
+		run  func(t *testing.T, s store.Store)
+	}{
+		{"Deployments", testDeployments},
+		{"CommitCreateAndUpdate", testCommitCreateAndUpdate},
+		{"CommitConflictIsAllOrNothing", testCommitAllOrNothing},
+		{"CommitConcurrentWriters", testCommitConcurrent},
+		{"CommitInvalid", testCommitInvalid},
+		{"Events", testEvents},
+		{"Tasks", testTasks},
+		{"JobsLeaseAndTakeover", testJobsLease},
+		{"JobsConcurrentAcquire", testJobsConcurrentAcquire},
+		{"JobsDoneNeedsLease", testJobsDoneNeedsLease},
+		{"JobsFailRetryIncident", testJobsFail},
+		{"WakeUp", testWakeUp},
+		{"Messages", testMessages},
+		{"Documents", testDocuments},
+		{"Numbers", testNumbers},
+		{"BodiesAreIsolated", testBodies},
+		{"EmptyBodyRefused", testEmptyBody},
+		{"BatchReader", testBatchReader},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.run(t, newStore(t))
+		})
+	}
+}
+
+// NewInstance returns an instance row ready for a creating step.
+func NewInstance(body, id string) *store.Instance {
+	return &store.Instance{
+		Body: body, ID: id, ProcessKey: "ztl-access", DefinitionHash: "h1",
+		BusinessKey: "2026/000001", Status: store.InstanceActive, Version: 1,
+		State: []byte(`{"tokens":["t1"]}`), StartedAt: T0, UpdatedAt: T0,
+	}
+}
+
+func ctx(t *testing.T) context.Context { return t.Context() }
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func commit(t *testing.T, s store.Store, steps ...*store.Step) {
+	t.Helper()
+	must(t, s.Commit(ctx(t), &store.CommitParams{Steps: steps}))
+}
+
+func wantErr(t *testing.T, err, target error, what string) {
+	t.Helper()
+	if !errors.Is(err, target) {
+		t.Fatalf("%s: got error %v, want %v", what, err, target)
+	}
+}
+
+// next returns the row of the step after in: version+1.
+func next(in *store.Instance, state string) (*store.Instance, int64) {
+	c := *in
+	c.Version = in.Version + 1
+	c.State = []byte(state)
+	c.UpdatedAt = in.UpdatedAt.Add(time.Second)
+	return &c, in.Version
+}
+
+func sameTime(a, b time.Time) bool { return a.Sub(b).Abs() < time.Microsecond }
+
+func testDeployments(t *testing.T, s store.Store) {
+	d1, err := s.PutDeployment(ctx(t), &store.PutDeploymentParams{Deployment: &store.Deployment{
+		Body: BodyA, ProcessKey: "ztl", Hash: "aaa", Bundle: []byte("v1"), DeployedAt: T0, DeployedBy: "analyst",
+	}})
+	must(t, err)
+	if d1.Version != 1 {
+		t.Fatalf("first version = %d, want 1", d1.Version)
+	}
+	again, err := s.PutDeployment(ctx(t), &store.PutDeploymentParams{Deployment: &store.Deployment{
+		Body: BodyA, ProcessKey: "ztl", Hash: "aaa", Bundle: []byte("v1"), DeployedAt: T0.Add(time.Hour),
+	}})
+	must(t, err)
+	if again.Version != 1 {
+		t.Fatalf("same content deployed again got version %d, want the existing 1", again.Version)
+	}
+	d2, err := s.PutDeployment(ctx(t), &store.PutDeploymentParams{Deployment: &store.Deployment{
+		Body: BodyA, ProcessKey: "ztl", Hash: "bbb", Bundle: []byte("v2"), DeployedAt: T0.Add(time.Hour),
+	}})
+	must(t, err)
+	if d2.Version != 2 {
+		t.Fatalf("second version = %d, want 2", d2.Version)
+	}
+	// Another body has its own numbering.
+	db, err := s.PutDeployment(ctx(t), &store.PutDeploymentParams{Deployment: &store.Deployment{
+		Body: BodyB, ProcessKey: "ztl", Hash: "bbb", Bundle: []byte("v2"), DeployedAt: T0,
+	}})
+	must(t, err)
+	if db.Version != 1 {
+		t.Fatalf("other body's first version = %d, want 1", db.Version)
+	}
+	latest, err := s.GetDeployment(ctx(t), &store.GetDeploymentParams{Body: BodyA, ProcessKey: "ztl"})
+	must(t, err)
+	if latest.Hash != "bbb" || string(latest.Bundle) != "v2" {
+		t.Fatalf("latest = %+v, want hash bbb with bundle v2", latest)
+	}
+	byHash, err := s.GetDeployment(ctx(t), &store.GetDeploymentParams{Body: BodyA, Hash: "aaa"})
+	must(t, err)
+	if byHash.Version != 1 || byHash.DeployedBy != "analyst" || !sameTime(byHash.DeployedAt, T0) {
+		t.Fatalf("by hash = %+v", byHash)
+	}
+	v1, err := s.GetDeployment(ctx(t), &store.GetDeploymentParams{Body: BodyA, ProcessKey: "ztl", Version: 1})
+	must(t, err)
+	if v1.Hash != "aaa" {
+		t.Fatalf("version 1 hash = %q", v1.Hash)
+	}
+	_, err = s.GetDeployment(ctx(t), &store.GetDeploymentParams{Body: BodyA, ProcessKey: "ztl", Version: 9})
+	wantErr(t, err, store.ErrNotFound, "missing version")
+	list, err := s.ListDeployments(ctx(t), &store.ListDeploymentsParams{Body: BodyA})
+	must(t, err)
+	if len(list) != 2 || list[0].Version != 1 || list[1].Version != 2 {
+		t.Fatalf("list = %d deployments, want v1, v2", len(list))
+	}
+}
+
+func testCommitCreateAndUpdate(t *testing.T, s store.Store) {
+	in := NewInstance(BodyA, "i1")
+	commit(t, s, &store.Step{Instance: in})
+	got, err := s.GetInstance(ctx(t), &store.GetInstanceParams{Body: BodyA, ID: "i1"})
+	must(t, err)
+	if got.Version != 1 || string(got.State) != string(in.State) || got.ProcessKey != "ztl-access" ||
+		got.BusinessKey != "2026/000001" || got.Status != store.InstanceActive || !sameTime(got.StartedAt, T0) ||
+		got.DefinitionHash != "h1" || !got.EndedAt.IsZero() {
+		t.Fatalf("read back %+v", got)
+	}
+	// Creating it again is a conflict.
+	err = s.Commit(ctx(t), &store.CommitParams{Steps: []*store.Step{{Instance: NewInstance(BodyA, "i1")}}})
+	wantErr(t, err, store.ErrConflict, "creating an existing instance")
+	var ce *store.ConflictError
+	if !errors.As(err, &ce) || !slices.Contains(ce.IDs, "i1") {
+		t.Fatalf("conflict error %v does not name i1", err)
+	}
+	n, exp := next(got, `{"tokens":[]}`)
+	n.Status = store.InstanceCompleted
+	n.EndedAt = T0.Add(time.Minute)
+	commit(t, s, &store.Step{Instance: n, ExpectedVersion: exp})
+	got, err = s.GetInstance(ctx(t), &store.GetInstanceParams{Body: BodyA, ID: "i1"})
+	must(t, err)
+	if got.Version != 2 || got.Status != store.InstanceCompleted || string(got.State) != `{"tokens":[]}` || !sameTime(got.EndedAt, T0.Add(time.Minute)) {
+		t.Fatalf("after update %+v", got)
+	}
+	// A stale writer loses.
+	stale, _ := next(got, `{}`)
+	stale.Version = 2
+	err = s.Commit(ctx(t), &store.CommitParams{Steps: []*store.Step{{Instance: stale, ExpectedVersion: 1}}})
+	wantErr(t, err, store.ErrConflict, "stale version")
+	_, err = s.GetInstance(ctx(t), &store.GetInstanceParams{Body: BodyA, ID: "nope"})
+	wantErr(t, err, store.ErrNotFound, "missing instance")
+
+	// Listing, filtered and paginated, without state.
+	for i := 2; i <= 5; i++ {
+		in := NewInstance(BodyA, fmt.Sprintf("i%d", i))
+		if i == 5 {
+			in.ParentID = "i4"
+		}
+		commit(t, s, &store.Step{Instance: in})
+	}
+	all, err := s.ListInstances(ctx(t), &store.ListInstancesParams{Body: BodyA})
+	must(t, err)
+	if len(all) != 5 || all[0].ID != "i1" || all[4].ID != "i5" {
+		t.Fatalf("list = %d instances", len(all))
+	}
+	active, err := s.ListInstances(ctx(t), &store.ListInstancesParams{Body: BodyA, Status: store.InstanceActive, AfterID: "i2", Limit: 2})
+	must(t, err)
+	if len(active) != 2 || active[0].ID != "i3" || active[1].ID != "i4" {
+		t.Fatalf("page after i2 = %v", ids(active))
+	}
+	children, err := s.ListInstances(ctx(t), &store.ListInstancesParams{Body: BodyA, ParentID: "i4"})
+	must(t, err)
+	if len(children) != 1 || children[0].ID != "i5" {
+		t.Fatalf("children of i4 = %v", ids(children))
+	}
+}
+
+func ids(ins []*store.Instance) []string {
+	var out []string
+	for _, in := range ins {
+		out = append(out, in.ID)
+	}
+	return out
+}
+
+func testCommitAllOrNothing(t *testing.T, s store.Store) {
+	commit(t, s, &store.Step{Instance: NewInstance(BodyA, "old")})
+	old, err := s.GetInstance(ctx(t), &store.GetInstanceParams{Body: BodyA, ID: "old"})
+	must(t, err)
+	bad, _ := next(old, `{"x":1}`)
+	bad.Version = 5
+	good := NewInstance(BodyA, "new")
+	err = s.Commit(ctx(t), &store.CommitParams{Steps: []*store.Step{
+		{
+			Instance: good,
+			Events:   []*store.Event{{Body: BodyA, InstanceID: "new", Seq: 1, Type: "started", Time: T0}},
+			Jobs:     []*store.Job{{Body: BodyA, ID: "j-new", InstanceID: "new", Kind: "service", DueAt: T0}},
+			Tasks:    []*store.Task{{Body: BodyA, ID: "t-new", InstanceID: "new", Status: store.TaskOpen, CreatedAt: T0}},
+		},
+		{Instance: bad, ExpectedVersion: 4},
+	}})
+	wantErr(t, err, store.ErrConflict, "batch with a stale step")
+	var ce *store.ConflictError
+	if !errors.As(err, &ce) || !slices.Contains(ce.IDs, "old") {
+		t.Fatalf("conflict %v does not name instance old", err)
+	}
+	_, err = s.GetInstance(ctx(t), &store.GetInstanceParams{Body: BodyA, ID: "new"})
+	wantErr(t, err, store.ErrNotFound, "instance of a rolled-back batch")
+	evs, err := s.ListEvents(ctx(t), &store.ListEventsParams{Body: BodyA, InstanceID: "new"})
+	must(t, err)
+	jobs, err := s.ListJobs(ctx(t), &store.ListJobsParams{Body: BodyA})
+	must(t, err)
+	_, terr := s.GetTask(ctx(t), &store.GetTaskParams{Body: BodyA, ID: "t-new"})
+	if len(evs) != 0 || len(jobs) != 0 || !errors.Is(terr, store.ErrNotFound) {
+		t.Fatalf("rolled-back batch left %d events, %d jobs, task err %v", len(evs), len(jobs), terr)
+	}
+	// The same batch without the stale step goes through, several
+	// instances in one commit.
+	commit(t, s, &store.Step{Instance: good}, &store.Step{Instance: NewInstance(BodyB, "other-body")})
+	if _, err := s.GetInstance(ctx(t), &store.GetInstanceParams{Body: BodyB, ID: "other-body"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testCommitConcurrent(t *testing.T, s store.Store) {
+	commit(t, s, &store.Step{Instance: NewInstance(BodyA, "hot")})
+	const writers = 8
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	wins, conflicts := 0, 0
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			in := NewInstance(BodyA, "hot")
+			in.Version = 2
+			in.State = fmt.Appendf(nil, `{"writer":%d}`, w)
+			err := s.Commit(context.Background(), &store.CommitParams{Steps: []*store.Step{{
+				Instance: in, ExpectedVersion: 1,
+				Events: []*store.Event{{Body: BodyA, InstanceID: "hot", Seq: 1, Type: "x", Time: T0}},
+			}}})
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				wins++
+			case errors.Is(err, store.ErrConflict):
+				conflicts++
+			default:
+				t.Errorf("writer %d: %v", w, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if wins != 1 || conflicts != writers-1 {
+		t.Fatalf("%d writers of version 1: %d won, %d conflicts; want exactly one winner", writers, wins, conflicts)
+	}
+	evs, err := s.ListEvents(ctx(t), &store.ListEventsParams{Body: BodyA, InstanceID: "hot"})
+	must(t, err)
+	if len(evs) != 1 {
+		t.Fatalf("%d events, want the winner's 1", len(evs))
+	}
+}
+
+func testCommitInvalid(t *testing.T, s store.Store) {
+	tests := []struct {
+		name string
+		step *store.Step
+	}{
+		{name: "no instance", step: &store.Step{}},
+		{name: "empty body", step: &store.Step{Instance: NewInstance("", "x")}},
+		{name: "empty id", step: &store.Step{Instance: NewInstance(BodyA, "")}},
+		{name: "version not expected+1", step: func() *store.Step {
+			in := NewInstance(BodyA, "x")
+			in.Version = 3
+			return &store.Step{Instance: in}
+		}()},
+		{name: "event of another body", step: &store.Step{Instance: NewInstance(BodyA, "x"),
+			Events: []*store.Event{{Body: BodyB, InstanceID: "x", Seq: 1}}}},
+		{name: "job of another instance", step: &store.Step{Instance: NewInstance(BodyA, "x"),
+			Jobs: []*store.Job{{Body: BodyA, InstanceID: "y", ID: "j"}}}},
+		{name: "task of another body", step: &store.Step{Instance: NewInstance(BodyA, "x"),
+			Tasks: []*store.Task{{Body: BodyB, InstanceID: "x", ID: "t"}}}},
+		{name: "document without version", step: &store.Step{Instance: NewInstance(BodyA, "x"),
+			Documents: []*store.Document{{Body: BodyA, InstanceID: "x", Name: "domanda.pdf"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := s.Commit(ctx(t), &store.CommitParams{Steps: []*store.Step{tt.step}})
+			wantErr(t, err, store.ErrInvalid, tt.name)
+		})
+	}
+	if _, err := s.GetInstance(ctx(t), &store.GetInstanceParams{Body: BodyA, ID: "x"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("an invalid commit wrote instance x: %v", err)
+	}
+}
+
+func testEvents(t *testing.T, s store.Store) {
+	in := NewInstance(BodyA, "e1")
+	data := json.RawMessage(`{"fields":["targa"]}`)
+	commit(t, s, &store.Step{Instance: in, Events: []*store.Event{
+		{Body: BodyA, InstanceID: "e1", Seq: 1, Type: "started", Actor: "citizen:RSSMRA", Time: T0},
+		{Body: BodyA, InstanceID: "e1", Seq: 2, Type: "variables-changed", ElementID: "Task_1", Actor: "system", Time: T0, Data: data},
+	}})
+	n, exp := next(in, `{}`)
+	commit(t, s, &store.Step{Instance: n, ExpectedVersion: exp, Events: []*store.Event{
+		{Body: BodyA, InstanceID: "e1", Seq: 3, Type: "completed", Actor: "system", Time: T0.Add(time.Hour)},
+	}})
+	evs, err := s.ListEvents(ctx(t), &store.ListEventsParams{Body: BodyA, InstanceID: "e1"})
+	must(t, err)
+	if len(evs) != 3 {
+		t.Fatalf("%d events, want 3", len(evs))
+	}
+	for i, e := range evs {
+		if e.Seq != int64(i+1) {
+			t.Fatalf("event %d has seq %d", i, e.Seq)
+		}
+	}
+	e := evs[1]
+	if e.Type != "variables-changed" || e.ElementID != "Task_1" || e.Actor != "system" || !sameTime(e.Time, T0) || !jsonEqual(e.Data, data) {
+		t.Fatalf("event read back as %+v (data %s)", e, e.Data)
+	}
+	if len(evs[0].Data) != 0 && string(evs[0].Data) != "null" {
+		t.Fatalf("event without data read back with %s", evs[0].Data)
+	}
+	after, err := s.ListEvents(ctx(t), &store.ListEventsParams{Body: BodyA, InstanceID: "e1", AfterSeq: 1, Limit: 1})
+	must(t, err)
+	if len(after) != 1 || after[0].Seq != 2 {
+		t.Fatalf("after seq 1 limit 1 = %d events", len(after))
+	}
+	// Appending a seq that exists is a conflict: history is append-only.
+	n2, exp2 := next(n, `{}`)
+	err = s.Commit(ctx(t), &store.CommitParams{Steps: []*store.Step{{Instance: n2, ExpectedVersion: exp2, Events: []*store.Event{
+		{Body: BodyA, InstanceID: "e1", Seq: 2, Type: "forged", Time: T0},
+	}}}})
+	wantErr(t, err, store.ErrConflict, "rewriting event 2")
+	commit(t, s, &store.Step{Instance: NewInstance(BodyA, "e2"), Events: []*store.Event{{Body: BodyA, InstanceID: "e2", Seq: 1, Type: "started", Time: T0}}})
+	body, err := s.ListEvents(ctx(t), &store.ListEventsParams{Body: BodyA})
+	must(t, err)
+	if len(body) != 4 || body[3].InstanceID != "e2" {
+		t.Fatalf("body history has %d events, want 4 ending with e2", len(body))
+	}
+}
+
+func jsonEqual(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	xa, _ := json.Marshal(x)
+	ya, _ := json.Marshal(y)
+	return string(xa) == string(ya)
+}
+
+func testTasks(t *testing.T, s store.Store) {
+	in := NewInstance(BodyA, "ti")
+	t1 := &store.Task{Body: BodyA, ID: "t1", InstanceID: "ti", ProcessKey: "ztl-access", ElementID: "Istruttoria", Name: "Istruttoria",
+		Form: "istruttoria", CandidateOffices: []string{"polizia-locale", "mobilita"}, Status: store.TaskOpen, CreatedAt: T0, DueAt: T0.Add(72 * time.Hour)}
+	t2 := &store.Task{Body: BodyA, ID: "t2", InstanceID: "ti", ElementID: "Firma", CandidateOffices: []string{"segreteria"},
+		Assignee: "mario", Status: store.TaskOpen, CreatedAt: T0.Add(time.Second)}
+	commit(t, s, &store.Step{Instance: in, Tasks: []*store.Task{t1, t2}})
+	got, err := s.GetTask(ctx(t), &store.GetTaskParams{Body: BodyA, ID: "t1"})
+	must(t, err)
+	if got.Name != "Istruttoria" || got.Form != "istruttoria" || !slices.Equal(got.CandidateOffices, t1.CandidateOffices) ||
+		!sameTime(got.DueAt, t1.DueAt) || got.Status != store.TaskOpen || got.Assignee != "" || got.ProcessKey != "ztl-access" {
+		t.Fatalf("task read back %+v", got)
+	}
+	byOffice, err := s.ListTasks(ctx(t), &store.ListTasksParams{Body: BodyA, Office: "mobilita"})
+	must(t, err)
+	if len(byOffice) != 1 || byOffice[0].ID != "t1" {
+		t.Fatalf("tasks of office mobilita = %d", len(byOffice))
+	}
+	mine, err := s.ListTasks(ctx(t), &store.ListTasksParams{Body: BodyA, Assignee: "mario"})
+	must(t, err)
+	if len(mine) != 1 || mine[0].ID != "t2" {
+		t.Fatalf("tasks of mario = %d", len(mine))
+	}
+	// Upsert: claim and complete t1.
+	done := *got
+	done.Assignee, done.Status, done.EndedAt, done.CompletedBy = "anna", store.TaskCompleted, T0.Add(time.Hour), "anna"
+	n, exp := next(in, `{}`)
+	commit(t, s, &store.Step{Instance: n, ExpectedVersion: exp, Tasks: []*store.Task{&done}})
+	open, err := s.ListTasks(ctx(t), &store.ListTasksParams{Body: BodyA, InstanceID: "ti", Status: store.TaskOpen})
+	must(t, err)
+	if len(open) != 1 || open[0].ID != "t2" {
+		t.Fatalf("open tasks after completing t1 = %d", len(open))
+	}
+	got, err = s.GetTask(ctx(t), &store.GetTaskParams{Body: BodyA, ID: "t1"})
+	must(t, err)
+	if got.Status != store.TaskCompleted || got.CompletedBy != "anna" || !sameTime(got.EndedAt, T0.Add(time.Hour)) {
+		t.Fatalf("completed task read back %+v", got)
+	}
+	all, err := s.ListTasks(ctx(t), &store.ListTasksParams{Body: BodyA, Limit: 1})
+	must(t, err)
+	if len(all) != 1 || all[0].ID != "t1" {
+		t.Fatalf("first task by creation = %v", all)
+	}
+}
+
+func job(body, instance, id string, due time.Time) *store.Job {
+	return &store.Job{Body: body, ID: id, InstanceID: instance, Kind: "service", ElementID: "Verifica", TokenID: "tok1",
+		IdempotencyKey: instance + "/" + id, Payload: json.RawMessage(`{"type":"ztl.verifica-targa"}`), DueAt: due, MaxAttempts: 3, CreatedAt: T0}
+}
+
+func testJobsLease(t *testing.T, s store.Store) {
+	commit(t, s, &store.Step{Instance: NewInstance(BodyA, "ji"), Jobs: []*store.Job{
+		job(BodyA, "ji", "j1", T0), job(BodyA, "ji", "j2", T0.Add(time.Minute)), job(BodyA, "ji", "j3", T0.Add(time.Hour)),
+	}})
+	got, err := s.AcquireJobs(ctx(t), &store.AcquireJobsParams{Owner: "node-1", Now: T0.Add(time.Minute), LeaseFor: 30 * time.Second, Limit: 10})
+	must(t, err)
+	if len(got) != 2 || got[0].ID != "j1" || got[1].ID != "j2" {
+		t.Fatalf("acquired %d jobs, want j1, j2 (due), not j3", len(got))
+	}
+	j := got[0]
+	if j.LeaseOwner != "node-1" || !sameTime(j.LeaseUntil, T0.Add(time.Minute+30*time.Second)) || j.IdempotencyKey != "ji/j1" ||
+		j.Kind != "service" || j.ElementID != "Verifica" || j.TokenID != "tok1" || !jsonEqual(j.Payload, []byte(`{"type":"ztl.verifica-targa"}`)) ||
+		j.Status != store.JobPending || j.MaxAttempts != 3 || j.Body != BodyA {
+		t.Fatalf("acquired job %+v", j)
+	}
+	// While leased nobody else gets them.
+	other, err := s.AcquireJobs(ctx(t), &store.AcquireJobsParams{Owner: "node-2", Now: T0.Add(time.Minute + 10*time.Second), LeaseFor: time.Minute, Limit: 10})
+	must(t, err)
+	if len(other) != 0 {
+		t.Fatalf("node-2 acquired %d leased jobs", len(other))
+	}
+	// node-1 dies: after the lease expires node-2 takes them over, same key.
+	other, err = s.AcquireJobs(ctx(t), &store.AcquireJobsParams{Owner: "node-2", Now: T0.Add(2 * time.Minute), LeaseFor: time.Minute, Limit: 1})
+	must(t, err)
+	if len(other) != 1 || other[0].ID != "j1" || other[0].IdempotencyKey != "ji/j1" || other[0].LeaseOwner != "node-2" {
+		t.Fatalf("takeover got %+v", other)
+	}
+	next, err := s.NextJobDue(ctx(t))
+	must(t, err)
+	if next.IsZero() || next.After(T0.Add(time.Hour)) {
+		t.Fatalf("next due = %v, want at the latest j3's %v", next, T0.Add(time.Hour))
+	}
+}
+
+func testJobsConcurrentAcquire(t *testing.T, s store.Store) {
+	var jobs []*store.Job
+	for i := range 40 {
+		jobs = append(jobs, job(BodyA, "jc", fmt.Sprintf("j%02d", i), T0))
+	}
+	commit(t, s, &store.Step{Instance: NewInstance(BodyA, "jc"), Jobs: jobs})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	seen := map[string]string{}
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			owner := fmt.Sprintf("node-%d", w)
+			for {
+				got, err := s.AcquireJobs(context.Background(), &store.AcquireJobsParams{Owner: owner, Now: T0, LeaseFor: time.Hour, Limit: 3})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(got) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, j := range got {
+					if prev, dup := seen[j.ID]; dup {
+						t.Errorf("job %s acquired by %s and %s", j.ID, prev, owner)
+					}
+					seen[j.ID] = owner
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(seen) != 40 {
+		t.Fatalf("%d jobs acquired, want 40", len(seen))
+	}
+}
+
+func testJobsDoneNeedsLease(t *testing.T, s store.Store) {
+	in := NewInstance(BodyA, "jd")
+	commit(t, s, &store.Step{Instance: in, Jobs: []*store.Job{job(BodyA, "jd", "j1", T0), job(BodyA, "jd", "j2", T0.Add(time.Hour))}})
+	_, err := s.AcquireJobs(ctx(t), &store.AcquireJobsParams{Owner: "node-1", Now: T0, LeaseFor: time.Minute, Limit: 10})
+	must(t, err)
+	n, exp := next(in, `{}`)
+	err = s.Commit(ctx(t), &store.CommitParams{Steps: []*store.Step{{Instance: n, ExpectedVersion: exp, DoneJobs: []store.JobLease{{ID: "j1", Owner: "node-2"}}}}})
+	wantErr(t, err, store.ErrConflict, "finishing a job leased by someone else")
+	// The owner finishes j1 and, in the same step, cancels the timer j2
+	// (Owner "" : whatever its lease).
+	commit(t, s, &store.Step{Instance: n, ExpectedVersion: exp, DoneJobs: []store.JobLease{{ID: "j1", Owner: "node-1"}, {ID: "j2"}}})
+	left, err := s.ListJobs(ctx(t), &store.ListJobsParams{Body: BodyA, InstanceID: "jd"})
+	must(t, err)
+	if len(left) != 0 {
+		t.Fatalf("%d jobs left after finishing and cancelling", len(left))
+	}
+}
+
+func testJobsFail(t *testing.T, s store.Store) {
+	commit(t, s, &store.Step{Instance: NewInstance(BodyA, "jf"), Jobs: []*store.Job{job(BodyA, "jf", "j1", T0)}})
+	acquire := func(now time.Time) []*store.Job {
+		got, err := s.AcquireJobs(ctx(t), &store.AcquireJobsParams{Owner: "node-1", Now: now, LeaseFor: time.Minute, Limit: 10})
+		must(t, err)
+		return got
+	}
+	if got := acquire(T0); len(got) != 1 {
+		t.Fatalf("acquired %d", len(got))
+	}
+	err := s.FailJob(ctx(t), &store.FailJobParams{Body: BodyA, ID: "j1", Owner: "node-9", Error: "x", RetryAt: T0})
+	wantErr(t, err, store.ErrConflict, "failing a job leased by someone else")
+	must(t, s.FailJob(ctx(t), &store.FailJobParams{Body: BodyA, ID: "j1", Owner: "node-1", Error: "ANPR non risponde", RetryAt: T0.Add(10 * time.Second)}))
+	if got := acquire(T0.Add(5 * time.Second)); len(got) != 0 {
+		t.Fatalf("job acquired before its retry time")
+	}
+	got := acquire(T0.Add(10 * time.Second))
+	if len(got) != 1 || got[0].Attempts != 1 || got[0].LastError != "ANPR non risponde" || got[0].IdempotencyKey != "jf/j1" {
+		t.Fatalf("retried job %+v", got)
+	}
+	must(t, s.FailJob(ctx(t), &store.FailJobParams{Body: BodyA, ID: "j1", Owner: "node-1", Error: "ancora giù"}))
+	if got := acquire(T0.Add(time.Hour)); len(got) != 0 {
+		t.Fatalf("an incident was acquired")
+	}
+	inc, err := s.ListJobs(ctx(t), &store.ListJobsParams{Body: BodyA, Status: store.JobIncident})
+	must(t, err)
+	if len(inc) != 1 || inc[0].ID != "j1" || inc[0].Attempts != 2 || inc[0].LastError != "ancora giù" {
+		t.Fatalf("incidents = %+v", inc)
+	}
+	err = s.RetryJob(ctx(t), &store.RetryJobParams{Body: BodyB, ID: "j1", Now: T0})
+	wantErr(t, err, store.ErrNotFound, "retrying another body's incident")
+	must(t, s.RetryJob(ctx(t), &store.RetryJobParams{Body: BodyA, ID: "j1", Now: T0.Add(2 * time.Hour)}))
+	got = acquire(T0.Add(2 * time.Hour))
+	if len(got) != 1 || got[0].Status != store.JobPending || got[0].Attempts != 0 || got[0].IdempotencyKey != "jf/j1" {
+		t.Fatalf("job after retry %+v", got)
+	}
+	err = s.RetryJob(ctx(t), &store.RetryJobParams{Body: BodyA, ID: "j1", Now: T0})
+	wantErr(t, err, store.ErrConflict, "retrying a job that is not an incident")
+}
+
+func testWakeUp(t *testing.T, s store.Store) {
+	ch := s.WakeUp()
+	commit(t, s, &store.Step{Instance: NewInstance(BodyA, "w"), Jobs: []*store.Job{job(BodyA, "w", "j1", T0)}})
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no wake-up within 10s of a commit that created a job")
+	}
+}
+
+func testMessages(t *testing.T, s store.Store) {
+	put := func(id, name, key string, created, expires time.Time) {
+		t.Helper()
+		must(t, s.PutMessage(ctx(t), &store.PutMessageParams{Message: &store.Message{
+			Body: BodyA, ID: id, Name: name, CorrelationKey: key, Payload: json.RawMessage(`{"id":"` + id + `"}`), CreatedAt: created, ExpiresAt: expires,
+		}}))
+	}
+	put("m1", "integrazione", "2026/1", T0, T0.Add(time.Hour))
+	put("m2", "integrazione", "2026/1", T0.Add(time.Second), T0.Add(time.Hour))
+	put("m3", "integrazione", "2026/2", T0, T0.Add(time.Minute))
+	err := s.PutMessage(ctx(t), &store.PutMessageParams{Message: &store.Message{Body: BodyA, ID: "m1", Name: "x", ExpiresAt: T0}})
+	wantErr(t, err, store.ErrConflict, "same message id twice")
+	m, err := s.TakeMessage(ctx(t), &store.TakeMessageParams{Body: BodyA, Name: "integrazione", CorrelationKey: "2026/1", Now: T0})
+	must(t, err)
+	if m.ID != "m1" || !jsonEqual(m.Payload, []byte(`{"id":"m1"}`)) {
+		t.Fatalf("took %+v, want the oldest m1", m)
+	}
+	_, err = s.TakeMessage(ctx(t), &store.TakeMessageParams{Body: BodyB, Name: "integrazione", CorrelationKey: "2026/1", Now: T0})
+	wantErr(t, err, store.ErrNotFound, "another body's message")
+	_, err = s.TakeMessage(ctx(t), &store.TakeMessageParams{Body: BodyA, Name: "integrazione", CorrelationKey: "2026/2", Now: T0.Add(2 * time.Minute)})
+	wantErr(t, err, store.ErrNotFound, "an expired message")
+	n, err := s.DeleteExpiredMessages(ctx(t), &store.DeleteExpiredMessagesParams{Body: BodyA, Now: T0.Add(2 * time.Minute)})
+	must(t, err)
+	if n != 1 {
+		t.Fatalf("deleted %d expired messages, want 1", n)
+	}
+	// Concurrent takers: m2 is taken exactly once.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	taken := 0
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.TakeMessage(context.Background(), &store.TakeMessageParams{Body: BodyA, Name: "integrazione", CorrelationKey: "2026/1", Now: T0})
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil {
+				taken++
+			} else if !errors.Is(err, store.ErrNotFound) {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if taken != 1 {
+		t.Fatalf("m2 taken %d times, want once", taken)
+	}
+
+	// Subscriptions are written by steps and found by name and key.
+	in := NewInstance(BodyA, "sub")
+	commit(t, s, &store.Step{Instance: in, Subscriptions: []*store.Subscription{
+		{Body: BodyA, ID: "s1", InstanceID: "sub", Name: "integrazione", CorrelationKey: "2026/7", ElementID: "Attesa", TokenID: "tok", CreatedAt: T0},
+	}})
+	subs, err := s.FindSubscriptions(ctx(t), &store.FindSubscriptionsParams{Body: BodyA, Name: "integrazione", CorrelationKey: "2026/7"})
+	must(t, err)
+	if len(subs) != 1 || subs[0].InstanceID != "sub" || subs[0].ElementID != "Attesa" || subs[0].TokenID != "tok" {
+		t.Fatalf("subscriptions = %+v", subs)
+	}
+	none, err := s.FindSubscriptions(ctx(t), &store.FindSubscriptionsParams{Body: BodyB, Name: "integrazione", CorrelationKey: "2026/7"})
+	must(t, err)
+	if len(none) != 0 {
+		t.Fatal("another body sees the subscription")
+	}
+	nx, exp := next(in, `{}`)
+	commit(t, s, &store.Step{Instance: nx, ExpectedVersion: exp, DropSubscriptions: []string{"s1"}})
+	subs, err = s.FindSubscriptions(ctx(t), &store.FindSubscriptionsParams{Body: BodyA, Name: "integrazione", CorrelationKey: "2026/7"})
+	must(t, err)
+	if len(subs) != 0 {
+		t.Fatal("dropped subscription still found")
+	}
+}
+
+func testDocuments(t *testing.T, s store.Store) {
+	in := NewInstance(BodyA, "d")
+	v1 := []byte("%PDF-1.7 domanda")
+	commit(t, s, &store.Step{Instance: in, Documents: []*store.Document{
+		{Body: BodyA, InstanceID: "d", Name: "domanda.pdf", Version: 1, MediaType: "application/pdf", Content: v1, CreatedAt: T0, CreatedBy: "citizen"},
+	}})
+	v2 := []byte("%PDF-1.7 domanda integrata")
+	n, exp := next(in, `{}`)
+	commit(t, s, &store.Step{Instance: n, ExpectedVersion: exp, Documents: []*store.Document{
+		{Body: BodyA, InstanceID: "d", Name: "domanda.pdf", Version: 2, MediaType: "application/pdf", Content: v2, CreatedAt: T0.Add(time.Hour), CreatedBy: "citizen"},
+		{Body: BodyA, InstanceID: "d", Name: "atto.pdf", Version: 1, MediaType: "application/pdf", Content: []byte("atto"), CreatedAt: T0.Add(time.Hour)},
+	}})
+	latest, err := s.GetDocument(ctx(t), &store.GetDocumentParams{Body: BodyA, InstanceID: "d", Name: "domanda.pdf"})
+	must(t, err)
+	if latest.Version != 2 || string(latest.Content) != string(v2) || latest.SHA256 != store.Digest(v2) || latest.Size != int64(len(v2)) || latest.MediaType != "application/pdf" {
+		t.Fatalf("latest = %+v", latest)
+	}
+	first, err := s.GetDocument(ctx(t), &store.GetDocumentParams{Body: BodyA, InstanceID: "d", Name: "domanda.pdf", Version: 1})
+	must(t, err)
+	if string(first.Content) != string(v1) || first.CreatedBy != "citizen" {
+		t.Fatalf("v1 = %+v", first)
+	}
+	list, err := s.ListDocuments(ctx(t), &store.ListDocumentsParams{Body: BodyA, InstanceID: "d"})
+	must(t, err)
+	if len(list) != 3 || list[0].Name != "atto.pdf" || list[1].Version != 1 || list[2].Version != 2 || list[2].Content != nil || list[2].SHA256 != store.Digest(v2) {
+		t.Fatalf("list = %+v", list)
+	}
+	// Writing version 2 again is a conflict.
+	n2, exp2 := next(n, `{}`)
+	err = s.Commit(ctx(t), &store.CommitParams{Steps: []*store.Step{{Instance: n2, ExpectedVersion: exp2, Documents: []*store.Document{
+		{Body: BodyA, InstanceID: "d", Name: "domanda.pdf", Version: 2, Content: []byte("x"), CreatedAt: T0},
+	}}}})
+	wantErr(t, err, store.ErrConflict, "duplicate document version")
+	_, err = s.GetDocument(ctx(t), &store.GetDocumentParams{Body: BodyA, InstanceID: "d", Name: "domanda.pdf", Version: 3})
+	wantErr(t, err, store.ErrNotFound, "missing document version")
+}
+
+func testNumbers(t *testing.T, s store.Store) {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	got := map[int64]bool{}
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 25 {
+				n, err := s.NextNumber(context.Background(), &store.NextNumberParams{Body: BodyA, Name: "ztl", Year: 2026})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				if got[n] {
+					t.Errorf("number %d handed out twice", n)
+				}
+				got[n] = true
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for i := int64(1); i <= 100; i++ {
+		if !got[i] {
+			t.Fatalf("number %d missing: numbers must be 1..100 without gaps", i)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		p    store.NextNumberParams
+	}{
+		{"other year", store.NextNumberParams{Body: BodyA, Name: "ztl", Year: 2027}},
+		{"other body", store.NextNumberParams{Body: BodyB, Name: "ztl", Year: 2026}},
+		{"other name", store.NextNumberParams{Body: BodyA, Name: "suap", Year: 2026}},
+	} {
+		n, err := s.NextNumber(ctx(t), &tc.p)
+		must(t, err)
+		if n != 1 {
+			t.Fatalf("%s: first number %d, want 1", tc.name, n)
+		}
+	}
+}
+
+// testBodies proves that body B can neither read nor change anything of
+// body A: instances, tasks, history, jobs, documents, deployments.
+func testBodies(t *testing.T, s store.Store) {
+	in := NewInstance(BodyA, "shared-id")
+	commit(t, s, &store.Step{
+		Instance:  in,
+		Events:    []*store.Event{{Body: BodyA, InstanceID: "shared-id", Seq: 1, Type: "started", Time: T0}},
+		Jobs:      []*store.Job{job(BodyA, "shared-id", "job-a", T0)},
+		Tasks:     []*store.Task{{Body: BodyA, ID: "task-a", InstanceID: "shared-id", CandidateOffices: []string{"anagrafe"}, Status: store.TaskOpen, CreatedAt: T0}},
+		Documents: []*store.Document{{Body: BodyA, InstanceID: "shared-id", Name: "doc", Version: 1, Content: []byte("riservato"), CreatedAt: T0}},
+	})
+	_, err := s.PutDeployment(ctx(t), &store.PutDeploymentParams{Deployment: &store.Deployment{Body: BodyA, ProcessKey: "p", Hash: "h", DeployedAt: T0}})
+	must(t, err)
+
+	// Reads.
+	_, err = s.GetInstance(ctx(t), &store.GetInstanceParams{Body: BodyB, ID: "shared-id"})
+	wantErr(t, err, store.ErrNotFound, "B reads A's instance")
+	_, err = s.GetTask(ctx(t), &store.GetTaskParams{Body: BodyB, ID: "task-a"})
+	wantErr(t, err, store.ErrNotFound, "B reads A's task")
+	_, err = s.GetDocument(ctx(t), &store.GetDocumentParams{Body: BodyB, InstanceID: "shared-id", Name: "doc"})
+	wantErr(t, err, store.ErrNotFound, "B reads A's document")
+	_, err = s.GetDeployment(ctx(t), &store.GetDeploymentParams{Body: BodyB, Hash: "h"})
+	wantErr(t, err, store.ErrNotFound, "B reads A's deployment")
+	insts, _ := s.ListInstances(ctx(t), &store.ListInstancesParams{Body: BodyB})
+	tasks, _ := s.ListTasks(ctx(t), &store.ListTasksParams{Body: BodyB, Office: "anagrafe"})
+	evs, _ := s.ListEvents(ctx(t), &store.ListEventsParams{Body: BodyB, InstanceID: "shared-id"})
+	allEvs, _ := s.ListEvents(ctx(t), &store.ListEventsParams{Body: BodyB})
+	jobs, _ := s.ListJobs(ctx(t), &store.ListJobsParams{Body: BodyB})
+	docs, _ := s.ListDocuments(ctx(t), &store.ListDocumentsParams{Body: BodyB, InstanceID: "shared-id"})
+	deps, _ := s.ListDeployments(ctx(t), &store.ListDeploymentsParams{Body: BodyB})
+	acq, _ := s.AcquireJobs(ctx(t), &store.AcquireJobsParams{Body: BodyB, Owner: "b-node", Now: T0, LeaseFor: time.Minute, Limit: 10})
+	if n := len(insts) + len(tasks) + len(evs) + len(allEvs) + len(jobs) + len(docs) + len(deps) + len(acq); n != 0 {
+		t.Fatalf("body B listed %d records of body A (instances %d, tasks %d, events %d/%d, jobs %d, docs %d, deployments %d, acquired %d)",
+			n, len(insts), len(tasks), len(evs), len(allEvs), len(jobs), len(docs), len(deps), len(acq))
+	}
+
+	// Writes: B's step on the same instance id creates B's own instance and
+	// leaves A's untouched; B cannot update A's (version 1 does not exist
+	// in B), finish A's job, or retry/fail it.
+	forged := NewInstance(BodyB, "shared-id")
+	forged.Version = 2
+	err = s.Commit(ctx(t), &store.CommitParams{Steps: []*store.Step{{Instance: forged, ExpectedVersion: 1}}})
+	wantErr(t, err, store.ErrConflict, "B updates A's instance")
+	commit(t, s, &store.Step{Instance: NewInstance(BodyB, "shared-id"), DoneJobs: []store.JobLease{{ID: "job-a"}},
+		Tasks:     []*store.Task{{Body: BodyB, ID: "task-a", InstanceID: "shared-id", Status: store.TaskCompleted, CreatedAt: T0}},
+		Documents: []*store.Document{{Body: BodyB, InstanceID: "shared-id", Name: "doc", Version: 1, Content: []byte("B"), CreatedAt: T0}}})
+	wantErr(t, s.FailJob(ctx(t), &store.FailJobParams{Body: BodyB, ID: "job-a", Owner: "", Error: "x"}), store.ErrNotFound, "B fails A's job")
+
+	a, err := s.GetInstance(ctx(t), &store.GetInstanceParams{Body: BodyA, ID: "shared-id"})
+	must(t, err)
+	if a.Version != 1 {
+		t.Fatalf("A's instance changed to version %d by B", a.Version)
+	}
+	ta, err := s.GetTask(ctx(t), &store.GetTaskParams{Body: BodyA, ID: "task-a"})
+	must(t, err)
+	if ta.Status != store.TaskOpen {
+		t.Fatalf("A's task changed by B: %s", ta.Status)
+	}
+	ja, err := s.ListJobs(ctx(t), &store.ListJobsParams{Body: BodyA})
+	must(t, err)
+	if len(ja) != 1 {
+		t.Fatalf("A's job removed by B's step")
+	}
+	da, err := s.GetDocument(ctx(t), &store.GetDocumentParams{Body: BodyA, InstanceID: "shared-id", Name: "doc"})
+	must(t, err)
+	if string(da.Content) != "riservato" || da.Version != 1 {
+		t.Fatalf("A's document changed by B: %q v%d", da.Content, da.Version)
+	}
+}
+
+func testEmptyBody(t *testing.T, s store.Store) {
+	c := ctx(t)
+	checks := []struct {
+		name string
+		err  error
+	}{
+		{"GetInstance", func() error { _, err := s.GetInstance(c, &store.GetInstanceParams{ID: "x"}); return err }()},
+		{"ListInstances", func() error { _, err := s.ListInstances(c, &store.ListInstancesParams{}); return err }()},
+		{"GetTask", func() error { _, err := s.GetTask(c, &store.GetTaskParams{ID: "x"}); return err }()},
+		{"ListTasks", func() error { _, err := s.ListTasks(c, &store.ListTasksParams{}); return err }()},
+		{"ListEvents", func() error { _, err := s.ListEvents(c, &store.ListEventsParams{}); return err }()},
+		{"ListJobs", func() error { _, err := s.ListJobs(c, &store.ListJobsParams{}); return err }()},
+		{"GetDocument", func() error {
+			_, err := s.GetDocument(c, &store.GetDocumentParams{InstanceID: "x", Name: "y"})
+			return err
+		}()},
+		{"ListDocuments", func() error { _, err := s.ListDocuments(c, &store.ListDocumentsParams{InstanceID: "x"}); return err }()},
+		{"NextNumber", func() error { _, err := s.NextNumber(c, &store.NextNumberParams{Name: "x", Year: 2026}); return err }()},
+		{"GetDeployment", func() error { _, err := s.GetDeployment(c, &store.GetDeploymentParams{Hash: "h"}); return err }()},
+		{"FindSubscriptions", func() error {
+			_, err := s.FindSubscriptions(c, &store.FindSubscriptionsParams{Name: "m"})
+			return err
+		}()},
+	}
+	for _, ch := range checks {
+		if !errors.Is(ch.err, store.ErrInvalid) {
+			t.Errorf("%s with an empty body: got %v, want ErrInvalid", ch.name, ch.err)
+		}
+	}
+}
+
+// testBatchReader checks the optional store.BatchReader, when offered.
+func testBatchReader(t *testing.T, s store.Store) {
+	br, ok := s.(store.BatchReader)
+	if !ok {
+		t.Skip("the store does not implement store.BatchReader (optional)")
+	}
+	commit(t, s, &store.Step{Instance: NewInstance(BodyA, "b1")}, &store.Step{Instance: NewInstance(BodyA, "b2")},
+		&store.Step{Instance: NewInstance(BodyB, "b3")})
+	got, err := br.GetInstances(ctx(t), &store.GetInstancesParams{Keys: []store.InstanceKey{
+		{Body: BodyA, ID: "b1"}, {Body: BodyA, ID: "b2"}, {Body: BodyB, ID: "b3"}, {Body: BodyA, ID: "missing"}, {Body: BodyB, ID: "b1"},
+	}})
+	must(t, err)
+	found := map[string]string{}
+	for _, in := range got {
+		found[in.Body+"/"+in.ID] = string(in.State)
+	}
+	want := []string{BodyA + "/b1", BodyA + "/b2", BodyB + "/b3"}
+	if len(found) != len(want) || len(got) != len(want) {
+		t.Fatalf("got %v, want exactly %v (a key of another body must not match)", found, want)
+	}
+	for _, k := range want {
+		if found[k] != `{"tokens":["t1"]}` {
+			t.Fatalf("instance %s missing or without state: %v", k, found)
+		}
+	}
+	_, err = br.GetInstances(ctx(t), &store.GetInstancesParams{Keys: []store.InstanceKey{{ID: "b1"}}})
+	wantErr(t, err, store.ErrInvalid, "a key without body")
+}

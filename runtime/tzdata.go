@@ -1,0 +1,5 @@
+package runtime
+
+// The legal calendar needs Europe/Rome even on hosts without a zoneinfo
+// database (minimal containers).
+import _ "time/tzdata"
