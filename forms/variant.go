@@ -1,0 +1,105 @@
+package forms
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// Schema variants for hidden controls.
+//
+// A control hidden by a rule is not required (JSON Forms semantics; a
+// citizen cannot fill what the page does not show). Validate could check
+// the full schema and drop the "required" errors of hidden controls, but
+// building errors only to throw them away is most of the cost of
+// validating a valid application. So the form compiles, once per set of
+// hidden controls, a variant of the schema whose "required" lists leave
+// those controls out, and validates against it. Rules give few distinct
+// sets; the cache is bounded all the same, and a set it cannot take, or a
+// schema where the parent of a hidden control is not a plain path of
+// "properties" (a $ref shared with visible data, a combinator), falls back
+// to filtering the errors.
+
+const maxVariants = 64
+
+type variantCache struct {
+	mu sync.Mutex
+	m  map[string]*jsonschema.Schema // nil value: no variant possible
+}
+
+// variant returns the schema to validate data with hidden controls.
+func (f *Form) variant(hidden []string) *jsonschema.Schema {
+	if len(hidden) == 0 {
+		return f.schema
+	}
+	key := strings.Join(hidden, "\x00")
+	f.variants.mu.Lock()
+	defer f.variants.mu.Unlock()
+	if s, ok := f.variants.m[key]; ok {
+		if s == nil {
+			return f.schema
+		}
+		return s
+	}
+	if f.variants.m == nil {
+		f.variants.m = map[string]*jsonschema.Schema{}
+	}
+	if len(f.variants.m) >= maxVariants {
+		return f.schema
+	}
+	s := f.compileVariant(hidden)
+	f.variants.m[key] = s
+	if s == nil {
+		return f.schema
+	}
+	return s
+}
+
+func (f *Form) compileVariant(hidden []string) *jsonschema.Schema {
+	doc := deepCopy(f.rawSchema)
+	changed := false
+	for _, h := range hidden {
+		toks := pointerTokens(h)
+		if len(toks) == 0 {
+			return nil
+		}
+		parent, ok := doc.(map[string]any)
+		for _, t := range toks[:len(toks)-1] {
+			if !ok || parent["$ref"] != nil {
+				return nil
+			}
+			props, _ := parent["properties"].(map[string]any)
+			parent, ok = props[t].(map[string]any)
+		}
+		if !ok || parent["$ref"] != nil {
+			return nil
+		}
+		req, _ := parent["required"].([]any)
+		kept := req[:0:0]
+		for _, r := range req {
+			if r != toks[len(toks)-1] {
+				kept = append(kept, r)
+			}
+		}
+		if len(kept) != len(req) {
+			parent["required"] = kept
+			changed = true
+		}
+	}
+	if !changed {
+		return f.schema
+	}
+	c, err := newCompiler(f.opts)
+	if err != nil {
+		return nil
+	}
+	if err := c.AddResource(schemaURL, doc); err != nil {
+		return nil
+	}
+	s, err := c.Compile(schemaURL)
+	if err != nil {
+		return nil
+	}
+	return s
+}
