@@ -136,6 +136,22 @@ try {
   await page.waitForFunction((id) => window.procedo.modeler.get("elementRegistry").get(id).businessObject.get("procedo:form") === "domanda", userTask);
   await page.waitForSelector(lintMarker(userTask), { state: "detached" });
 
+  step("a CEL condition on a sequence flow is written with language=cel");
+  const flow = await page.evaluate((id) => window.procedo.modeler.get("elementRegistry").get(id).outgoing[0].id, userTask);
+  await select(flow);
+  await page.click('[data-group-id="group-procedo-condition"] .bio-properties-panel-group-header');
+  await page.fill("#bio-properties-panel-procedo-condition", "domanda.eta >= 18");
+  const xmlHas = (re) => page.waitForFunction(async (src) => {
+    const { xml } = await window.procedo.modeler.saveXML();
+    return new RegExp(src).test(xml);
+  }, re.source);
+  await xmlHas(/<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression" language="cel">domanda\.eta &gt;= 18<\/bpmn:conditionExpression>/);
+  await page.fill("#bio-properties-panel-procedo-condition", "");
+  await page.waitForFunction(async () => !/conditionExpression/.test((await window.procedo.modeler.saveXML()).xml));
+  await page.locator("#bio-properties-panel-procedo-condition").blur();
+  await select(userTask);
+  await page.waitForSelector("#bio-properties-panel-procedo-offices");
+
   step("a dropped websocket reconnects and the edits made meanwhile are linted");
   const drop = await fetch(base + "/test/drop-sockets").then((r) => r.text());
   expect(Number(drop) >= 1, "a socket to drop, got " + drop);
