@@ -143,19 +143,52 @@ func TestAPI(t *testing.T) {
 		t.Fatalf("deploy with errors: %d %v", status, v)
 	}
 
+	// Rename, duplicate, restore, revisions.
+	if status, v = c.do("POST", "/bundles/"+id+"/rename", map[string]any{"name": "  "}, nil); status != 422 || v["code"] != "invalid" {
+		t.Fatalf("rename to blank: %d %v", status, v)
+	}
+	if status, v = c.do("POST", "/bundles/"+id+"/rename", map[string]any{"name": "Permesso ZTL residenti"}, nil); status != 200 || v["name"] != "Permesso ZTL residenti" {
+		t.Fatalf("rename: %d %v", status, v)
+	}
+	status, v = c.do("POST", "/bundles/"+id+"/duplicate", map[string]any{"name": "Copia"}, nil)
+	if status != 200 || v["revision"].(map[string]any)["message"] != "Copia di «Permesso ZTL residenti» (revisione 3)" {
+		t.Fatalf("duplicate: %d %v", status, v)
+	}
+	status, v = c.do("POST", "/bundles/"+id+"/restore", map[string]any{"rev": 1, "base": 3}, nil)
+	rev := v["revision"].(map[string]any)
+	if status != 200 || rev["rev"] != 4.0 || rev["message"] != "Ripristino della revisione 1" || rev["files"].(map[string]any)["process.bpmn"] != StarterBPMN {
+		t.Fatalf("restore: %d %v", status, v)
+	}
+	status, list := c.do("GET", "/bundles", nil, nil)
+	if status != 200 || list != nil {
+		// the list is a JSON array, which client.do does not decode
+		t.Fatalf("list: %d %v", status, list)
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/designer/api/bundles/"+id+"/revisions", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var revs []workspace.RevisionInfo
+	json.NewDecoder(res.Body).Decode(&revs)
+	res.Body.Close()
+	if len(revs) != 4 || revs[0].Rev != 4 || revs[0].Author != "anna" {
+		t.Fatalf("revisions: %+v", revs)
+	}
+
 	// Compare and export.
 	status, v = c.do("GET", "/bundles/"+id+"/compare?a=2&b=3", nil, nil)
 	if status != 200 || !strings.Contains(mustJSON(v["elements"]), `"id":"Flusso_1"`) {
 		t.Fatalf("compare: %d %v", status, v)
 	}
-	res, err := http.Get(srv.URL + "/designer/api/bundles/" + id + "/export?rev=2")
+	res, err = http.Get(srv.URL + "/designer/api/bundles/" + id + "/export?rev=2")
 	if err != nil {
 		t.Fatal(err)
 	}
 	data, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil || len(zr.File) != 1 || zr.File[0].Name != "process.bpmn" || !strings.Contains(res.Header.Get("Content-Disposition"), "permesso-ztl-r2.zip") {
+	if err != nil || len(zr.File) != 1 || zr.File[0].Name != "process.bpmn" || !strings.Contains(res.Header.Get("Content-Disposition"), "permesso-ztl-residenti-r2.zip") {
 		t.Fatalf("export: %v %v %s", err, zr, res.Header.Get("Content-Disposition"))
 	}
 
