@@ -34,6 +34,9 @@ try {
   await page.click("#new");
   await page.waitForSelector('.djs-element[data-element-id="Avvio"]');
 
+  const paletteTitle = await page.getAttribute('.djs-palette .entry[data-action="create.task"]', "title");
+  expect(paletteTitle === "Crea attività", "the palette speaks Italian, got " + paletteTitle);
+
   step("import a BPMN file");
   await page.setInputFiles("#import-file", env.START_BPMN);
   await page.waitForSelector('.djs-element[data-element-id="Domanda"]');
