@@ -34,7 +34,7 @@ try {
   await page.click("#new");
   await page.waitForSelector('.djs-element[data-element-id="Avvio"]');
 
-  const paletteTitle = await page.getAttribute('.djs-palette .entry[data-action="create.task"]', "title");
+  const paletteTitle = await page.getAttribute('.djs-palette .entry[data-action="create.task"]', "aria-label");
   expect(paletteTitle === "Crea attività", "the palette speaks Italian, got " + paletteTitle);
 
   step("import a BPMN file");
