@@ -351,6 +351,7 @@ export const bpmn = {
   "Collection": "Collezione (CEL)",
   "Element variable": "Variabile dell'elemento",
   "Condition (CEL)": "Condizione (CEL)",
+  "One per line: variable = CEL expression": "Una per riga: variabile = espressione CEL",
   "ISO 8601 duration in days, e.g. P30D (law 241/1990, art. 2)": "Durata ISO 8601 in giorni, per esempio P30D (legge 241/1990, art. 2)",
   "Name of a form of this procedure, e.g. domanda": "Nome di un modulo della procedura, per esempio domanda",
   "Comma-separated offices, e.g. Polizia Locale, Ambiente": "Uffici separati da virgola, per esempio Polizia Locale, Ambiente",

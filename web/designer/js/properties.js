@@ -86,6 +86,39 @@ function ScriptText(props) {
   });
 }
 
+// MappingText edits the procedo:input / procedo:output extension elements
+// of a call activity, one per line: "variable = CEL expression".
+function MappingText(props) {
+  const { element, id, kind, label } = props;
+  const modeling = useService("modeling");
+  const bpmnFactory = useService("bpmnFactory");
+  const translate = useService("translate");
+  const debounce = useService("debounceInput");
+  const bo = getBusinessObject(element);
+  const type = "procedo:" + kind;
+  const values = () => (bo.extensionElements && bo.extensionElements.values) || [];
+  return h(TextAreaEntry, {
+    element, id, label: translate(label), description: translate("One per line: variable = CEL expression"), rows: 3, debounce,
+    getValue: () => values().filter((v) => v.$type === type).map((v) => `${v.target || ""} = ${v.source || ""}`).join("\n"),
+    setValue: (text) => {
+      const mine = (text || "").split("\n").map((l) => l.trim()).filter(Boolean).map((l) => {
+        const i = l.indexOf("=");
+        const target = (i < 0 ? l : l.slice(0, i)).trim();
+        const source = i < 0 ? "" : l.slice(i + 1).trim();
+        return bpmnFactory.create(type, { target, source });
+      });
+      let ext = bo.extensionElements;
+      if (!ext) {
+        ext = bpmnFactory.create("bpmn:ExtensionElements", { values: [] });
+        modeling.updateProperties(element, { extensionElements: ext });
+      }
+      const others = values().filter((v) => v.$type !== type);
+      for (const v of mine) v.$parent = ext;
+      modeling.updateModdleProperties(element, ext, { values: [...others, ...mine] });
+    },
+  });
+}
+
 const text = (attr, label, description, extra = {}) => ({ id: "procedo-" + attr, attr, label, description, component: AttrText, isEdited: extra.area ? isTextAreaEntryEdited : isTextFieldEntryEdited, ...extra });
 
 // entriesFor lists the procedo entries of an element, by its type.
@@ -121,6 +154,10 @@ export function entriesFor(element) {
   if (bo && bo.loopCharacteristics && is(bo.loopCharacteristics, "bpmn:MultiInstanceLoopCharacteristics")) {
     out.push(text("collection", "Collection", undefined, { on: "loop" }));
     out.push(text("elementVariable", "Element variable", undefined, { on: "loop" }));
+  }
+  if (is(element, "bpmn:CallActivity")) {
+    out.push({ id: "procedo-input", kind: "Input", label: "Inputs", component: MappingText, isEdited: isTextAreaEntryEdited });
+    out.push({ id: "procedo-output", kind: "Output", label: "Outputs", component: MappingText, isEdited: isTextAreaEntryEdited });
   }
   if (is(element, "bpmn:FlowNode")) {
     out.push(text("phase", "Phase", undefined));
