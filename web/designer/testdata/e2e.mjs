@@ -280,6 +280,24 @@ try {
   }, { xml: c80, n: 20 });
   expect(trips.length === 20 && trips.every((t) => t.serverMicros > 0), "20 lint answers");
 
+  step("a call activity's mappings become procedo:input extension elements");
+  const call = await page.evaluate(() => {
+    const m = window.procedo.modeler;
+    const shape = m.get("elementFactory").createShape({ type: "bpmn:CallActivity" });
+    const s = m.get("modeling").createShape(shape, { x: 300, y: 80 }, m.get("canvas").getRootElement());
+    m.get("selection").select(s);
+    return s.id;
+  });
+  await page.waitForSelector("#bio-properties-panel-procedo-input", { state: "attached" });
+  if (!(await page.isVisible("#bio-properties-panel-procedo-input"))) {
+    await page.click('[data-group-id="group-procedo"] .bio-properties-panel-group-header');
+  }
+  await page.fill("#bio-properties-panel-procedo-input", "targa = domanda.targa\nmaggiorenne = domanda.eta >= 18");
+  await page.waitForFunction(async (id) => {
+    const { xml } = await window.procedo.modeler.saveXML();
+    return xml.includes('<procedo:input source="domanda.targa" target="targa" />') && xml.includes('<procedo:input source="domanda.eta &gt;= 18" target="maggiorenne" />') && xml.includes(id);
+  }, call);
+
   expect(errors.length === 0, "no page errors, got " + errors.join("; "));
   console.log(JSON.stringify({ c80Bytes: c80.length, trips, editorTrips: await page.evaluate(() => window.procedo.lintRoundTrips) }));
 } catch (e) {
