@@ -144,7 +144,11 @@ func (p *Process) formSources() []string {
 func (p *Process) variablesFile(pkg string) *jen.File {
 	f := jen.NewFile(pkg)
 	header(f, p.formSources()...)
-	f.PackageComment(strings.Join(ident.CommentLines(fmt.Sprintf("Package %s runs process %q (%s) of %s: its typed variables, its service tasks, its definition for the runtime and its forms.", pkg, p.Model.ID, p.Model.Name, p.b.Source)), "\n"))
+	// One call per line: jennifer renders a multi-line package comment as
+	// a /* */ block, which model text could close.
+	for _, line := range ident.CommentLines(fmt.Sprintf("Package %s runs process %q (%s) of %s: its typed variables, its service tasks, its definition for the runtime and its forms.", pkg, p.Model.ID, p.Model.Name, p.b.Source)) {
+		f.PackageComment(line)
+	}
 	for _, d := range p.gen.Decls() {
 		f.Add(d)
 		f.Line()

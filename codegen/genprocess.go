@@ -13,7 +13,7 @@ func (p *Process) processFile(pkg string) *jen.File {
 	m := p.Model
 	f := jen.NewFile(pkg)
 	header(f, p.b.Source)
-	f.Comment(fmt.Sprintf("ProcessKey is the id of the process in %s.", p.b.Source))
+	f.Add(comment(fmt.Sprintf("ProcessKey is the id of the process in %s.", p.b.Source)))
 	f.Const().Id("ProcessKey").Op("=").Lit(m.ID)
 	f.Line()
 	f.Comment("Hash identifies this version of the bundle (its BPMN document and forms) and this process: instances refer to their definition by it.")
