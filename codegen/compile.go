@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
@@ -114,17 +115,20 @@ type variable struct {
 
 // expr is a CEL expression of the process with its compiled forms.
 type expr struct {
-	m     *model.Expr
-	ast   *cel.Ast
-	name  string // Go function name
-	inner string // name of the translated function when name wraps it
-	prgNm string // name of the cel-go program of a fallback
-	fn    *celgo.Func
-	why   string // why it is a fallback, "" when translated
-	prg   *celrt.Program
-	mi    bool // evaluated with the multi-instance counters
-	role  string
-	label string
+	m      *model.Expr
+	ast    *cel.Ast
+	name   string // Go function name
+	inner  string // name of the translated function when name wraps it
+	prgNm  string // name of the cel-go program of a fallback
+	fn     *celgo.Func
+	why    string // why it is a fallback, "" when translated
+	prg    *celrt.Program
+	prgErr error
+	vars   map[string]*celrt.Type // the variables the program converts
+	once   sync.Once
+	mi     bool // evaluated with the multi-instance counters
+	role   string
+	label  string
 }
 
 func (e *expr) fallback() bool { return e.fn == nil }
@@ -434,13 +438,21 @@ func (cp *Process) compileExpr(e *model.Expr, want *cel.Type, label string, mi b
 			vars[n] = &celrt.Type{Kind: celrt.Int}
 		}
 	}
-	prg, err := celrt.Compile(e.Text, vars)
-	if err != nil {
-		return nil, []lint.Diagnostic{{Rule: "cel", Severity: lint.Error, File: cp.b.file, Line: e.Pos.Line, Col: e.Pos.Col,
-			ElementID: e.ElementID, Process: cp.Model.ID, Message: fmt.Sprintf("%s of %q: %v", e.Field, e.ElementID, err)}}
-	}
-	x.prg = prg
+	// The cel-go program is compiled when the in-memory path needs it
+	// (generation only embeds the source): the expression has compiled
+	// above, so it parses.
+	x.vars = vars
 	return x, nil
+}
+
+// program returns the cel-go program of the expression, compiled once.
+func (x *expr) program() (*celrt.Program, error) {
+	x.once.Do(func() {
+		if x.prg == nil {
+			x.prg, x.prgErr = celrt.Compile(x.m.Text, x.vars)
+		}
+	})
+	return x.prg, x.prgErr
 }
 
 // translate turns the checked expressions into Go functions, once names

@@ -182,7 +182,8 @@ func setJSON(v *runtime.JSON, name string, x any) error {
 
 func (p *Process) prg(e *model.Expr) *celrt.Program {
 	if x := p.byExpr[e]; x != nil {
-		return x.prg
+		prg, _ := x.program() // compiled without error by Definition
+		return prg
 	}
 	return nil
 }
@@ -191,6 +192,11 @@ func (p *Process) prg(e *model.Expr) *celrt.Program {
 func (p *Process) Definition() (*runtime.Definition, error) {
 	type V = runtime.JSON
 	m := p.Model
+	for _, x := range append(append([]*expr{}, p.exprs...), p.outputs...) {
+		if _, err := x.program(); err != nil {
+			return nil, fmt.Errorf("%s of %s: %w", x.m.Field, x.m.ElementID, err)
+		}
+	}
 	b := runtime.NewBuilder[V](m.ID, m.Name).Hash(p.Hash)
 	if m.LegalTerm != nil {
 		b.Term(m.LegalTerm.String())
