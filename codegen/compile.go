@@ -309,7 +309,10 @@ func (b *Bundle) prepare(p *model.Process) (*Process, []lint.Diagnostic) {
 		cvs = append(cvs, celgo.Var{Name: v.Name, Type: v.Type, Go: jen.Id("vars").Dot(v.GoName), Optional: true})
 		cp.celVars[v.Name] = celrtType(v.Type)
 	}
-	env, err := celgo.NewEnv(cvs...)
+	// Dates are strings, as in the model's environment that lint checks
+	// with: an expression that lints clean generates.
+	envOpts := celgo.Options{DatesAsStrings: true}
+	env, err := celgo.NewEnvWith(envOpts, cvs...)
 	if err != nil {
 		diag(b.file, p.Pos.Line, p.Pos.Col, p.ID, "cannot declare the variables to CEL: %v", err)
 		return nil, diags
@@ -320,7 +323,7 @@ func (b *Bundle) prepare(p *model.Process) (*Process, []lint.Diagnostic) {
 		celgo.Var{Name: "nrOfInstances", Type: intT, Go: jen.Int64().Call(jen.Id("s").Dot("NrOfInstances"))},
 		celgo.Var{Name: "nrOfActiveInstances", Type: intT, Go: jen.Int64().Call(jen.Id("s").Dot("NrOfActiveInstances"))},
 		celgo.Var{Name: "nrOfCompletedInstances", Type: intT, Go: jen.Int64().Call(jen.Id("s").Dot("NrOfCompletedInstances"))})
-	if cp.miEnv, err = celgo.NewEnv(mi...); err != nil {
+	if cp.miEnv, err = celgo.NewEnvWith(envOpts, mi...); err != nil {
 		diag(b.file, p.Pos.Line, p.Pos.Col, p.ID, "cannot declare the variables to CEL: %v", err)
 		return nil, diags
 	}
@@ -538,8 +541,11 @@ func celrtTypeIn(t *gotype.Type, seen map[*gotype.Type]bool) *celrt.Type {
 		return &celrt.Type{Kind: celrt.Double}
 	case gotype.String:
 		return &celrt.Type{Kind: celrt.String}
-	case gotype.Date, gotype.DateTime:
-		return &celrt.Type{Kind: celrt.Timestamp}
+	case gotype.Date:
+		// "YYYY-MM-DD", the text Date.String() gives.
+		return &celrt.Type{Kind: celrt.String}
+	case gotype.DateTime:
+		return &celrt.Type{Kind: celrt.TimestampText}
 	case gotype.Slice:
 		return &celrt.Type{Kind: celrt.List, Elem: celrtTypeIn(t.Elem, seen)}
 	case gotype.Map:

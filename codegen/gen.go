@@ -357,7 +357,7 @@ func (p *Process) formsFile(pkg string) *jen.File {
 // celrtTypeCode renders a celrt.Type literal.
 func celrtTypeCode(t *celrt.Type) jen.Code {
 	kinds := map[celrt.Kind]string{celrt.Dyn: "Dyn", celrt.Bool: "Bool", celrt.Int: "Int", celrt.Double: "Double", celrt.String: "String",
-		celrt.Timestamp: "Timestamp", celrt.List: "List", celrt.Map: "Map", celrt.Object: "Object"}
+		celrt.Timestamp: "Timestamp", celrt.List: "List", celrt.Map: "Map", celrt.Object: "Object", celrt.TimestampText: "TimestampText"}
 	d := jen.Dict{jen.Id("Kind"): jen.Qual(celrtPkg, kinds[t.Kind])}
 	if t.Elem != nil {
 		d[jen.Id("Elem")] = celrtTypeCode(t.Elem)
