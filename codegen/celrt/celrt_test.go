@@ -96,3 +96,36 @@ func TestAs(t *testing.T) {
 		t.Error("a syntax error compiled")
 	}
 }
+
+func TestCanonical(t *testing.T) {
+	obj := &celrt.Type{Kind: celrt.Object, Fields: map[string]*celrt.Type{
+		"n": {Kind: celrt.Int}, "d": {Kind: celrt.Double}, "quando": {Kind: celrt.TimestampText},
+		"lista": {Kind: celrt.List, Elem: &celrt.Type{Kind: celrt.Int}},
+	}}
+	tests := []struct {
+		name string
+		in   string
+		t    *celrt.Type
+		want string
+	}{
+		{name: "int written with a fraction", in: `{"v": 3.0}`, t: &celrt.Type{Kind: celrt.Int}, want: `3`},
+		{name: "int beyond 2^53", in: `{"v": 9007199254740993}`, t: &celrt.Type{Kind: celrt.Int}, want: `9007199254740993`},
+		{name: "double as float64 prints it", in: `{"v": 30000.0}`, t: &celrt.Type{Kind: celrt.Double}, want: `30000`},
+		{name: "date-time as time.Time prints it", in: `{"v": "2026-03-02T09:00:00.000+01:00"}`, t: &celrt.Type{Kind: celrt.TimestampText}, want: `"2026-03-02T09:00:00+01:00"`},
+		{name: "object keeps declared properties", in: `{"v": {"n": 1.0, "x": true, "lista": [2.0], "quando": "2026-01-01T00:00:00Z"}}`, t: obj, want: `{"lista":[2],"n":1,"quando":"2026-01-01T00:00:00Z"}`},
+		{name: "a value that does not fit stays", in: `{"v": "tre"}`, t: &celrt.Type{Kind: celrt.Int}, want: `"tre"`},
+		{name: "dyn stays", in: `{"v": {"a": 1.50}}`, t: &celrt.Type{Kind: celrt.Dyn}, want: `{"a":1.50}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := celrt.DecodeObject([]byte(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := json.Marshal(celrt.Canonical(m["v"], tt.t))
+			if err != nil || string(got) != tt.want {
+				t.Errorf("got %s (%v), want %s", got, err, tt.want)
+			}
+		})
+	}
+}
