@@ -411,6 +411,12 @@ func (cp *Process) compileExpr(e *model.Expr, want *cel.Type, label string, mi b
 		if errors.As(err, &ce) {
 			for _, is := range ce.Issues {
 				pos := e.PosAt(offsetOf(e.Text, is.Line, is.Column))
+				if mi := cp.elementVariable(e, is.Message); mi != nil {
+					ds = append(ds, lint.Diagnostic{Rule: "codegen", Severity: lint.Error, File: cp.b.file, Line: pos.Line, Col: pos.Col,
+						ElementID: e.ElementID, Process: cp.Model.ID,
+						Message: fmt.Sprintf("%s of %q, column %d: the element variable %q of multi-instance %q cannot be read by expressions of generated code yet: services receive the index as ServiceCall.LoopCounter; read the collection there", e.Field, e.ElementID, is.Column, mi.Loop.ElementVariable, mi.ID)})
+					continue
+				}
 				ds = append(ds, lint.Diagnostic{Rule: "cel", Severity: lint.Error, File: cp.b.file, Line: pos.Line, Col: pos.Col,
 					ElementID: e.ElementID, Process: cp.Model.ID,
 					Message: fmt.Sprintf("%s of %q, column %d: %s (checked against the Go types generated from the forms)", e.Field, e.ElementID, is.Column, is.Message)})
@@ -456,6 +462,17 @@ func (x *expr) program() (*celrt.Program, error) {
 		}
 	})
 	return x.prg, x.prgErr
+}
+
+// elementVariable returns the multi-instance activity, at or around the
+// element of e, whose element variable the CEL message says is undeclared.
+func (cp *Process) elementVariable(e *model.Expr, msg string) *model.Node {
+	for n := cp.Model.Node(e.ElementID); n != nil; n = n.Parent {
+		if n.Loop != nil && n.Loop.ElementVariable != "" && strings.Contains(msg, "undeclared reference to '"+n.Loop.ElementVariable+"'") {
+			return n
+		}
+	}
+	return nil
 }
 
 // translate turns the checked expressions into Go functions, once names
