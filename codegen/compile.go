@@ -240,7 +240,7 @@ func (b *Bundle) rel(path string) string {
 
 // reserved are the package-level names of the files the assembly writes.
 var reserved = []string{
-	"Variables", "Services", "Handlers", "Definition", "MustDefinition", "Hash", "ProcessKey", "fieldErrors",
+	"Variables", "Services", "Handlers", "Definition", "MustDefinition", "Hash", "ProcessKey", "fieldErrors", "adaptService",
 	"ServiceTypes", "Forms", "formValidator", "compileForms", "compiledForms", "celVars",
 	"setVariable", "schemas", "json", "runtime", "forms", "celrt", "context", "fmt", "sync", "time",
 }
