@@ -24,8 +24,8 @@ type harnessBundle struct {
 
 // TestGeneratedCode builds, in one temporary module and with one go test
 // invocation, the generated code of every golden case, of every bundle of
-// templates/ and of every MIWG model that generation accepts, and runs in
-// it:
+// templates/, of every MIWG model and of every model of designer's lint
+// and model tests that generation accepts, and runs in it:
 //
 //   - the differential test: every scenario of every bundle runs on the
 //     generated definitions and on codegen.Load's, and both histories must
@@ -35,7 +35,8 @@ type harnessBundle struct {
 //     SQLite (harness_e2e_test.go.txt).
 //
 // Generation over MIWG must either succeed (and the code then compiles
-// here) or stop with diagnostics: never panic.
+// here) or stop with diagnostics: never panic; over designer's models it
+// must not panic.
 func TestGeneratedCode(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds generated code with the go tool")
