@@ -296,12 +296,32 @@ func (b *Bundle) prepare(p *model.Process) (*Process, []lint.Diagnostic) {
 		}
 		cp.addVar(fields, nv)
 	}
+	setters := map[string][]string{}
+	for _, mp := range b.Model.Processes {
+		for _, n := range mp.Nodes {
+			if n.ResultVariable != "" {
+				setters[n.ResultVariable] = append(setters[n.ResultVariable], fmt.Sprintf("the script task %s of process %s", n.ID, mp.ID))
+			}
+			if n.Call != nil {
+				for _, o := range n.Call.Outputs {
+					setters[o.Target] = append(setters[o.Target], fmt.Sprintf("the output of call activity %s of process %s", n.ID, mp.ID))
+				}
+				for _, in := range n.Call.Inputs {
+					setters[in.Target] = append(setters[in.Target], fmt.Sprintf("the input of call activity %s of process %s (in the called process)", n.ID, mp.ID))
+				}
+			}
+		}
+	}
 	for _, name := range b.Model.ProcessVariables() {
 		if cp.varByNm[name] != nil {
 			continue
 		}
-		cp.addVar(fields, &variable{Name: name, Type: &gotype.Type{Kind: gotype.Raw, Reason: "set by the process (a script result or a call mapping): its type is only known at run time"},
-			Source: "process " + p.ID})
+		src := strings.Join(setters[name], ", ")
+		if src == "" {
+			src = "the process"
+		}
+		cp.addVar(fields, &variable{Name: name, Type: &gotype.Type{Kind: gotype.Raw, Reason: "set by the process: its type is only known at run time"},
+			Source: src})
 	}
 	var cvs []celgo.Var
 	cp.celVars = map[string]*celrt.Type{}

@@ -37,6 +37,6 @@ type Variables struct {
 	// Livello is variable "livello", from forms/segnalazione.schema.json#/properties/livello (forms: segnalazione).
 	Livello *int64 `json:"livello,omitzero"`
 
-	// Controllato is variable "controllato", set by process segnalazione. It is JSON because it is set by the process (a script result or a call mapping): its type is only known at run time.
+	// Controllato is variable "controllato", set by the script task Controllo of process segnalazione. It is JSON because it is set by the process: its type is only known at run time.
 	Controllato json.RawMessage `json:"controllato,omitzero"`
 }
