@@ -243,6 +243,7 @@ var reserved = []string{
 	"Variables", "Services", "Handlers", "Definition", "MustDefinition", "Hash", "ProcessKey", "fieldErrors", "adaptService",
 	"ServiceTypes", "Forms", "formValidator", "compileForms", "compiledForms", "celVars",
 	"setVariable", "schemas", "json", "runtime", "forms", "celrt", "context", "fmt", "sync", "time",
+	"bytes", "sort", "strings", "errors", "math", "regexp", "strconv", "utf8",
 }
 
 // prepare builds the types and checks the expressions of one process.
