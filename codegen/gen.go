@@ -37,9 +37,10 @@ func Generate(bundles ...*Bundle) (map[string][]byte, error) {
 	pkgs := ident.NewNamer()
 	for _, b := range bundles {
 		for _, p := range b.Processes {
-			pkg := packageName(p.Model.ID)
-			for pkgs.Taken(pkg) {
-				pkg += "x"
+			base := packageName(p.Model.ID)
+			pkg := base
+			for i := 2; pkgs.Taken(pkg); i++ {
+				pkg = fmt.Sprintf("%s%d", base, i)
 			}
 			pkgs.Reserve(pkg)
 			files, err := p.generate(pkg)
