@@ -19,6 +19,12 @@ type Var struct {
 	Name string
 	Type *gotype.Type
 	Go   jen.Code
+	// Optional marks a variable that may be absent, as a case variable
+	// is until the form that sets it is filled: Go reads as an optional
+	// struct field would be declared (a pointer, or a nil slice, map or
+	// json.RawMessage), and reading it while absent is an error, as in
+	// CEL.
+	Optional bool
 }
 
 // Env declares the typed variables of a set of expressions, for checking
@@ -27,13 +33,28 @@ type Env struct {
 	env     *cel.Env
 	vars    map[string]Var
 	structs map[string]*gotype.Type // by Go type name, the CEL object type name
+	opts    Options
+}
+
+// Options change how an Env types the generated Go types. The zero value
+// is the default of NewEnv.
+type Options struct {
+	// DatesAsStrings types "date" and "date-time" properties as CEL
+	// strings, as designer/model's environment does (JSON Schema: a
+	// string with a format), so that an expression that lints clean also
+	// translates: a Date reads as its "YYYY-MM-DD" text, a time.Time as
+	// RFC 3339 text (time.RFC3339Nano). By default they are timestamps.
+	DatesAsStrings bool
 }
 
 // NewEnv returns an Env declaring vars. Struct types reachable from the
 // variables become CEL object types named after their Go type, with one
 // field per JSON property, so that cel-go checks field names and types.
-func NewEnv(vars ...Var) (*Env, error) {
-	e := &Env{vars: map[string]Var{}, structs: map[string]*gotype.Type{}}
+func NewEnv(vars ...Var) (*Env, error) { return NewEnvWith(Options{}, vars...) }
+
+// NewEnvWith is NewEnv with options.
+func NewEnvWith(o Options, vars ...Var) (*Env, error) {
+	e := &Env{vars: map[string]Var{}, structs: map[string]*gotype.Type{}, opts: o}
 	var opts []cel.EnvOption
 	for _, v := range vars {
 		if _, dup := e.vars[v.Name]; dup {
@@ -53,6 +74,10 @@ func NewEnv(vars ...Var) (*Env, error) {
 	opts = append(opts, cel.CustomTypeProvider(&provider{Registry: reg, env: e}),
 		// Macro calls let Translate recognise the comprehensions.
 		cel.EnableMacroCallTracking(),
+		// As in the model's environment (designer/model, Model.CELEnv):
+		// an analyst writes importo > 10 for a number. Translate leaves
+		// mixed comparisons to cel-go.
+		cel.CrossTypeNumericComparisons(true),
 		// Property names are form keys, not CEL identifiers: the escape
 		// syntax reads them as p.`luogo di nascita` (ASCII letters, digits,
 		// space and _ . - / only: the CEL grammar).
@@ -121,6 +146,9 @@ func (e *Env) celType(t *gotype.Type) (*cel.Type, error) {
 	case gotype.String:
 		return cel.StringType, nil
 	case gotype.Date, gotype.DateTime:
+		if e.opts.DatesAsStrings {
+			return cel.StringType, nil
+		}
 		return cel.TimestampType, nil
 	case gotype.Slice:
 		el, err := e.celType(t.Elem)

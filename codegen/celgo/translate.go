@@ -55,7 +55,7 @@ func canonicalList(elem *val) *val {
 
 // fromGo describes a value held with the generated Go type t; norm
 // converts it to its canonical scalar form.
-func fromGo(t *gotype.Type) (*val, error) {
+func fromGo(t *gotype.Type, o Options) (*val, error) {
 	b := t.Base()
 	if b.IsEnum() {
 		base := vString
@@ -75,11 +75,19 @@ func fromGo(t *gotype.Type) (*val, error) {
 	case gotype.String:
 		return vString, nil
 	case gotype.DateTime:
+		if o.DatesAsStrings {
+			return &val{kind: kString, goType: t.Expr(), norm: func(c jen.Code) jen.Code {
+				return jen.Add(c).Dot("Format").Call(jen.Qual("time", "RFC3339Nano"))
+			}}, nil
+		}
 		return vTimestamp, nil
 	case gotype.Date:
+		if o.DatesAsStrings {
+			return &val{kind: kString, goType: t.Expr(), norm: func(c jen.Code) jen.Code { return jen.Add(c).Dot("String").Call() }}, nil
+		}
 		return &val{kind: kTimestamp, goType: t.Expr(), norm: func(c jen.Code) jen.Code { return jen.Add(c).Dot("Time").Call() }}, nil
 	case gotype.Slice, gotype.Map:
-		el, err := fromGo(b.Elem)
+		el, err := fromGo(b.Elem, o)
 		if err != nil {
 			return nil, err
 		}
@@ -119,6 +127,10 @@ type scope struct {
 type binding struct {
 	code jen.Code
 	v    *val
+	// opt is set on an optional variable (Var.Optional): the name it is
+	// reported with when absent, and whether Go holds it behind a pointer.
+	opt     string
+	pointer bool
 }
 
 func (s *scope) lookup(name string) (binding, bool) {
@@ -197,11 +209,16 @@ func (e *Env) Translate(ast *cel.Ast, name string, params ...jen.Code) (*Func, e
 	t.res = jen.Id("res")
 	sc := &scope{names: map[string]binding{}}
 	for n, v := range e.vars {
-		vv, err := fromGo(v.Type)
+		vv, err := fromGo(v.Type, e.opts)
 		if err != nil {
 			continue // unusable in Go; an expression reading it fails below
 		}
-		sc.names[n] = binding{code: v.Go, v: vv}
+		b := binding{code: v.Go, v: vv}
+		if v.Optional {
+			b.opt = n
+			b.pointer = (&gotype.Field{Type: v.Type}).Pointer()
+		}
+		sc.names[n] = b
 	}
 	c, v, err := t.expr(t.ast.Expr(), sc)
 	if err != nil {
