@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
@@ -114,17 +115,20 @@ type variable struct {
 
 // expr is a CEL expression of the process with its compiled forms.
 type expr struct {
-	m     *model.Expr
-	ast   *cel.Ast
-	name  string // Go function name
-	inner string // name of the translated function when name wraps it
-	prgNm string // name of the cel-go program of a fallback
-	fn    *celgo.Func
-	why   string // why it is a fallback, "" when translated
-	prg   *celrt.Program
-	mi    bool // evaluated with the multi-instance counters
-	role  string
-	label string
+	m      *model.Expr
+	ast    *cel.Ast
+	name   string // Go function name
+	inner  string // name of the translated function when name wraps it
+	prgNm  string // name of the cel-go program of a fallback
+	fn     *celgo.Func
+	why    string // why it is a fallback, "" when translated
+	prg    *celrt.Program
+	prgErr error
+	vars   map[string]*celrt.Type // the variables the program converts
+	once   sync.Once
+	mi     bool // evaluated with the multi-instance counters
+	role   string
+	label  string
 }
 
 func (e *expr) fallback() bool { return e.fn == nil }
@@ -236,9 +240,10 @@ func (b *Bundle) rel(path string) string {
 
 // reserved are the package-level names of the files the assembly writes.
 var reserved = []string{
-	"Variables", "Services", "Handlers", "Definition", "MustDefinition", "Hash", "ProcessKey", "fieldErrors",
+	"Variables", "Services", "Handlers", "Definition", "MustDefinition", "Hash", "ProcessKey", "fieldErrors", "adaptService",
 	"ServiceTypes", "Forms", "formValidator", "compileForms", "compiledForms", "celVars",
 	"setVariable", "schemas", "json", "runtime", "forms", "celrt", "context", "fmt", "sync", "time",
+	"bytes", "sort", "strings", "errors", "math", "regexp", "strconv", "utf8",
 }
 
 // prepare builds the types and checks the expressions of one process.
@@ -292,12 +297,32 @@ func (b *Bundle) prepare(p *model.Process) (*Process, []lint.Diagnostic) {
 		}
 		cp.addVar(fields, nv)
 	}
+	setters := map[string][]string{}
+	for _, mp := range b.Model.Processes {
+		for _, n := range mp.Nodes {
+			if n.ResultVariable != "" {
+				setters[n.ResultVariable] = append(setters[n.ResultVariable], fmt.Sprintf("the script task %s of process %s", n.ID, mp.ID))
+			}
+			if n.Call != nil {
+				for _, o := range n.Call.Outputs {
+					setters[o.Target] = append(setters[o.Target], fmt.Sprintf("the output of call activity %s of process %s", n.ID, mp.ID))
+				}
+				for _, in := range n.Call.Inputs {
+					setters[in.Target] = append(setters[in.Target], fmt.Sprintf("the input of call activity %s of process %s (in the called process)", n.ID, mp.ID))
+				}
+			}
+		}
+	}
 	for _, name := range b.Model.ProcessVariables() {
 		if cp.varByNm[name] != nil {
 			continue
 		}
-		cp.addVar(fields, &variable{Name: name, Type: &gotype.Type{Kind: gotype.Raw, Reason: "set by the process (a script result or a call mapping): its type is only known at run time"},
-			Source: "process " + p.ID})
+		src := strings.Join(setters[name], ", ")
+		if src == "" {
+			src = "the process"
+		}
+		cp.addVar(fields, &variable{Name: name, Type: &gotype.Type{Kind: gotype.Raw, Reason: "set by the process: its type is only known at run time"},
+			Source: src})
 	}
 	var cvs []celgo.Var
 	cp.celVars = map[string]*celrt.Type{}
@@ -305,7 +330,10 @@ func (b *Bundle) prepare(p *model.Process) (*Process, []lint.Diagnostic) {
 		cvs = append(cvs, celgo.Var{Name: v.Name, Type: v.Type, Go: jen.Id("vars").Dot(v.GoName), Optional: true})
 		cp.celVars[v.Name] = celrtType(v.Type)
 	}
-	env, err := celgo.NewEnv(cvs...)
+	// Dates are strings, as in the model's environment that lint checks
+	// with: an expression that lints clean generates.
+	envOpts := celgo.Options{DatesAsStrings: true}
+	env, err := celgo.NewEnvWith(envOpts, cvs...)
 	if err != nil {
 		diag(b.file, p.Pos.Line, p.Pos.Col, p.ID, "cannot declare the variables to CEL: %v", err)
 		return nil, diags
@@ -316,7 +344,7 @@ func (b *Bundle) prepare(p *model.Process) (*Process, []lint.Diagnostic) {
 		celgo.Var{Name: "nrOfInstances", Type: intT, Go: jen.Int64().Call(jen.Id("s").Dot("NrOfInstances"))},
 		celgo.Var{Name: "nrOfActiveInstances", Type: intT, Go: jen.Int64().Call(jen.Id("s").Dot("NrOfActiveInstances"))},
 		celgo.Var{Name: "nrOfCompletedInstances", Type: intT, Go: jen.Int64().Call(jen.Id("s").Dot("NrOfCompletedInstances"))})
-	if cp.miEnv, err = celgo.NewEnv(mi...); err != nil {
+	if cp.miEnv, err = celgo.NewEnvWith(envOpts, mi...); err != nil {
 		diag(b.file, p.Pos.Line, p.Pos.Col, p.ID, "cannot declare the variables to CEL: %v", err)
 		return nil, diags
 	}
@@ -404,6 +432,12 @@ func (cp *Process) compileExpr(e *model.Expr, want *cel.Type, label string, mi b
 		if errors.As(err, &ce) {
 			for _, is := range ce.Issues {
 				pos := e.PosAt(offsetOf(e.Text, is.Line, is.Column))
+				if mi := cp.elementVariable(e, is.Message); mi != nil {
+					ds = append(ds, lint.Diagnostic{Rule: "codegen", Severity: lint.Error, File: cp.b.file, Line: pos.Line, Col: pos.Col,
+						ElementID: e.ElementID, Process: cp.Model.ID,
+						Message: fmt.Sprintf("%s of %q, column %d: the element variable %q of multi-instance %q cannot be read by expressions of generated code yet: services receive the index as ServiceCall.LoopCounter; read the collection there", e.Field, e.ElementID, is.Column, mi.Loop.ElementVariable, mi.ID)})
+					continue
+				}
 				ds = append(ds, lint.Diagnostic{Rule: "cel", Severity: lint.Error, File: cp.b.file, Line: pos.Line, Col: pos.Col,
 					ElementID: e.ElementID, Process: cp.Model.ID,
 					Message: fmt.Sprintf("%s of %q, column %d: %s (checked against the Go types generated from the forms)", e.Field, e.ElementID, is.Column, is.Message)})
@@ -434,13 +468,32 @@ func (cp *Process) compileExpr(e *model.Expr, want *cel.Type, label string, mi b
 			vars[n] = &celrt.Type{Kind: celrt.Int}
 		}
 	}
-	prg, err := celrt.Compile(e.Text, vars)
-	if err != nil {
-		return nil, []lint.Diagnostic{{Rule: "cel", Severity: lint.Error, File: cp.b.file, Line: e.Pos.Line, Col: e.Pos.Col,
-			ElementID: e.ElementID, Process: cp.Model.ID, Message: fmt.Sprintf("%s of %q: %v", e.Field, e.ElementID, err)}}
-	}
-	x.prg = prg
+	// The cel-go program is compiled when the in-memory path needs it
+	// (generation only embeds the source): the expression has compiled
+	// above, so it parses.
+	x.vars = vars
 	return x, nil
+}
+
+// program returns the cel-go program of the expression, compiled once.
+func (x *expr) program() (*celrt.Program, error) {
+	x.once.Do(func() {
+		if x.prg == nil {
+			x.prg, x.prgErr = celrt.Compile(x.m.Text, x.vars)
+		}
+	})
+	return x.prg, x.prgErr
+}
+
+// elementVariable returns the multi-instance activity, at or around the
+// element of e, whose element variable the CEL message says is undeclared.
+func (cp *Process) elementVariable(e *model.Expr, msg string) *model.Node {
+	for n := cp.Model.Node(e.ElementID); n != nil; n = n.Parent {
+		if n.Loop != nil && n.Loop.ElementVariable != "" && strings.Contains(msg, "undeclared reference to '"+n.Loop.ElementVariable+"'") {
+			return n
+		}
+	}
+	return nil
 }
 
 // translate turns the checked expressions into Go functions, once names
@@ -526,8 +579,11 @@ func celrtTypeIn(t *gotype.Type, seen map[*gotype.Type]bool) *celrt.Type {
 		return &celrt.Type{Kind: celrt.Double}
 	case gotype.String:
 		return &celrt.Type{Kind: celrt.String}
-	case gotype.Date, gotype.DateTime:
-		return &celrt.Type{Kind: celrt.Timestamp}
+	case gotype.Date:
+		// "YYYY-MM-DD", the text Date.String() gives.
+		return &celrt.Type{Kind: celrt.String}
+	case gotype.DateTime:
+		return &celrt.Type{Kind: celrt.TimestampText}
 	case gotype.Slice:
 		return &celrt.Type{Kind: celrt.List, Elem: celrtTypeIn(t.Elem, seen)}
 	case gotype.Map:

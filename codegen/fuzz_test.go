@@ -7,12 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/importer"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/procedo/procedo/codegen"
@@ -63,6 +66,40 @@ func fuzzBundle(t *testing.T, name, doc, prop string) string {
 	return dir
 }
 
+// typeCheck type-checks the generated package with go/types, importing
+// runtime, forms and celrt from source (once per test binary).
+func typeCheck(t *testing.T, files map[string][]byte) {
+	t.Helper()
+	checkOnce.Do(func() {
+		checkFset = token.NewFileSet()
+		checkImporter = importer.ForCompiler(checkFset, "source", nil)
+	})
+	checkMu.Lock()
+	defer checkMu.Unlock()
+	pkgs := map[string][]*ast.File{}
+	for name, src := range files {
+		f, err := parser.ParseFile(checkFset, name, src, parser.ParseComments)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		dir := filepath.Dir(name)
+		pkgs[dir] = append(pkgs[dir], f)
+	}
+	for dir, fs := range pkgs {
+		conf := types.Config{Importer: checkImporter}
+		if _, err := conf.Check(dir, checkFset, fs, nil); err != nil {
+			t.Errorf("package %s does not type-check: %v", dir, err)
+		}
+	}
+}
+
+var (
+	checkOnce     sync.Once
+	checkMu       sync.Mutex
+	checkFset     *token.FileSet
+	checkImporter types.Importer
+)
+
 // decls returns the top-level declarations of the generated files, by
 // file, as "func name" / "type name" / "var" / "const": model text must
 // never add one.
@@ -96,9 +133,10 @@ func decls(t *testing.T, files map[string][]byte) map[string][]string {
 
 // FuzzGenerate generates a bundle from random names, documentation and
 // property names: generation either reports diagnostics or writes files
-// that parse, carry no directive, and declare exactly what a bundle with
-// plain names declares (nothing injected). The names golden case compiles
-// the same shapes with the go tool (TestGeneratedCode).
+// that type-check (go/types, the imports from source), carry no directive,
+// and declare exactly what a bundle with plain names declares (nothing
+// injected). The names golden case is built with the go tool as well
+// (TestGeneratedCode).
 func FuzzGenerate(f *testing.F) {
 	for _, s := range [][3]string{
 		{"Verifica identità", "Documentazione", "codiceFiscale"},
@@ -139,6 +177,7 @@ func FuzzGenerate(f *testing.F) {
 			return
 		}
 		t.Logf("generated %d files", len(files))
+		typeCheck(t, files)
 		got := decls(t, files)
 		for file, want := range baseline {
 			// Form types: an enum of two equal values or a property named

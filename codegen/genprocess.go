@@ -13,7 +13,7 @@ func (p *Process) processFile(pkg string) *jen.File {
 	m := p.Model
 	f := jen.NewFile(pkg)
 	header(f, p.b.Source)
-	f.Comment(fmt.Sprintf("ProcessKey is the id of the process in %s.", p.b.Source))
+	f.Add(comment(fmt.Sprintf("ProcessKey is the id of the process in %s.", p.b.Source)))
 	f.Const().Id("ProcessKey").Op("=").Lit(m.ID)
 	f.Line()
 	f.Comment("Hash identifies this version of the bundle (its BPMN document and forms) and this process: instances refer to their definition by it.")
@@ -46,7 +46,7 @@ func (p *Process) processFile(pkg string) *jen.File {
 			}
 		})
 		f.Line()
-		f.Comment("celVars are the types of the variables, for the cel-go programs: JSON numbers and dates become CEL ints, doubles and timestamps.")
+		f.Comment("celVars are the types of the variables, for the cel-go programs: JSON numbers become CEL ints or doubles, date-times the text a time.Time prints.")
 		f.Var().Id("celVars").Op("=").Map(jen.String()).Op("*").Qual(celrtPkg, "Type").Values(jen.DictFunc(func(d jen.Dict) {
 			for _, k := range sortedKeys(p.celVars) {
 				d[jen.Lit(k)] = celrtTypeCode(p.celVars[k])

@@ -110,7 +110,7 @@ func fieldErrors(errs []forms.FieldError, err error) []runtime.FieldError {
 // path). Handlers of in-memory definitions therefore read numbers as
 // json.Number.
 type declaredCodec struct {
-	declared map[string]bool
+	types map[string]*celrt.Type // the declared variables
 }
 
 func (c declaredCodec) Decode(data []byte) (runtime.Vars, error) {
@@ -154,35 +154,40 @@ func (c declaredCodec) Merge(v runtime.Vars, patch json.RawMessage) error {
 
 func (c declaredCodec) filter(m runtime.JSON) {
 	for k, x := range m {
-		if !c.declared[k] || x == nil {
+		t, declared := c.types[k]
+		if !declared || x == nil {
 			// null is absent: a nil pointer in a Variables struct.
 			delete(m, k)
+			continue
 		}
+		m[k] = celrt.Canonical(x, t)
 	}
 }
 
 // setJSON stores x into variable name of v (a *runtime.JSON) by a JSON
 // round trip, as generated code does into its Variables struct.
-func setJSON(v *runtime.JSON, name string, x any) error {
+func (p *Process) setJSON(v *runtime.JSON, name string, x any) error {
 	data, err := json.Marshal(map[string]any{name: x})
 	if err != nil {
 		return fmt.Errorf("variable %s: %w", name, err)
 	}
-	p, err := celrt.DecodeObject(data)
+	out, err := celrt.DecodeObject(data)
 	if err != nil {
 		return fmt.Errorf("variable %s: %w", name, err)
 	}
-	if p[name] == nil {
+	t, declared := p.celVars[name]
+	if out[name] == nil || !declared {
 		delete(*v, name)
 		return nil
 	}
-	(*v)[name] = p[name]
+	(*v)[name] = celrt.Canonical(out[name], t)
 	return nil
 }
 
 func (p *Process) prg(e *model.Expr) *celrt.Program {
 	if x := p.byExpr[e]; x != nil {
-		return x.prg
+		prg, _ := x.program() // compiled without error by Definition
+		return prg
 	}
 	return nil
 }
@@ -191,6 +196,11 @@ func (p *Process) prg(e *model.Expr) *celrt.Program {
 func (p *Process) Definition() (*runtime.Definition, error) {
 	type V = runtime.JSON
 	m := p.Model
+	for _, x := range append(append([]*expr{}, p.exprs...), p.outputs...) {
+		if _, err := x.program(); err != nil {
+			return nil, fmt.Errorf("%s of %s: %w", x.m.Field, x.m.ElementID, err)
+		}
+	}
 	b := runtime.NewBuilder[V](m.ID, m.Name).Hash(p.Hash)
 	if m.LegalTerm != nil {
 		b.Term(m.LegalTerm.String())
@@ -256,7 +266,7 @@ func (p *Process) Definition() (*runtime.Definition, error) {
 				if err != nil || result == "" {
 					return err
 				}
-				return setJSON(v, result, x)
+				return p.setJSON(v, result, x)
 			})
 		case sExclusive:
 			r = b.ExclusiveGateway(n.ID)
@@ -308,7 +318,7 @@ func (p *Process) Definition() (*runtime.Definition, error) {
 						if err != nil {
 							return err
 						}
-						if err := setJSON(v, o.Target, x); err != nil {
+						if err := p.setJSON(v, o.Target, x); err != nil {
 							return err
 						}
 					}
@@ -359,11 +369,7 @@ func (p *Process) Definition() (*runtime.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	declared := map[string]bool{}
-	for _, v := range p.vars {
-		declared[v.Name] = true
-	}
-	def.Codec = declaredCodec{declared: declared}
+	def.Codec = declaredCodec{types: p.celVars}
 	return def, nil
 }
 

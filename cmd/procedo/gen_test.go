@@ -26,7 +26,7 @@ func TestGenExitCodes(t *testing.T) {
 	}{
 		{name: "bundle", args: []string{"-o", out, td + "reference/bundle"}, wantCode: 0, wantOut: "wrote ztlaccess/process.go"},
 		{name: "lint errors", args: []string{"-o", out, td + "err-lint/bundle"}, wantCode: 1, wantErr: "[user-task-assignment] (Lavoro)"},
-		{name: "CEL error against the generated types", args: []string{"-o", out, td + "err-cel/bundle"}, wantCode: 1, wantErr: "process.bpmn:8:91: error: conditionExpression of \"F_Si\", column 10"},
+		{name: "CEL type error at its column", args: []string{"-o", out, td + "err-cel/bundle"}, wantCode: 1, wantErr: "process.bpmn:8:129: error: conditionExpression of \"F_Si\", column 37"},
 		{name: "missing bundle", args: []string{"-o", out, td + "nope"}, wantCode: 2, wantErr: "cannot read model"},
 		{name: "no output folder", args: []string{td + "reference/bundle"}, wantCode: 2, wantErr: "Usage: procedo gen"},
 		{name: "help", args: []string{"-h"}, wantCode: 0, wantErr: "Exit status"},

@@ -52,6 +52,10 @@ const (
 	List
 	Map
 	Object
+	// TimestampText is a date-time kept as text, normalised to RFC 3339
+	// as time.RFC3339Nano prints it: the text a time.Time field of
+	// generated code gives when expressions see dates as strings.
+	TimestampText
 )
 
 // Type describes the CEL type of a variable.
@@ -291,6 +295,16 @@ func Convert(v any, t *Type) (any, error) {
 		if n, ok := v.(json.Number); ok {
 			return n.Float64()
 		}
+	case TimestampText:
+		s, ok := v.(string)
+		if !ok {
+			break
+		}
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return s, nil // not a date-time: the form did not check it
+		}
+		return t.Format(time.RFC3339Nano), nil
 	case Timestamp:
 		s, ok := v.(string)
 		if !ok {
@@ -455,4 +469,66 @@ func decodeObject(data []byte) (map[string]any, error) {
 		return nil, errors.New("data after the JSON object")
 	}
 	return m, nil
+}
+
+// Canonical returns the JSON value v as the Go type described by t holds
+// and prints it: an integer or a number in the text encoding/json writes
+// for an int64 or a float64, a date-time as time.RFC3339Nano text, an
+// object without the properties its type does not declare. The in-memory
+// path stores its variables this way, so that both paths hold the same
+// case. A value that does not fit t is returned as it is (the form
+// validator has reported it).
+func Canonical(v any, t *Type) any {
+	if v == nil || t == nil {
+		return v
+	}
+	switch t.Kind {
+	case Int:
+		if n, ok := v.(json.Number); ok {
+			if i, err := Convert(n, t); err == nil {
+				return json.Number(strconv.FormatInt(i.(int64), 10))
+			}
+		}
+	case Double:
+		if n, ok := v.(json.Number); ok {
+			if f, err := n.Float64(); err == nil {
+				if b, err := json.Marshal(f); err == nil {
+					return json.Number(b)
+				}
+			}
+		}
+	case TimestampText:
+		if s, ok := v.(string); ok {
+			if ts, err := time.Parse(time.RFC3339Nano, s); err == nil {
+				return ts.Format(time.RFC3339Nano)
+			}
+		}
+	case List:
+		if l, ok := v.([]any); ok {
+			out := make([]any, len(l))
+			for i, e := range l {
+				out[i] = Canonical(e, t.Elem)
+			}
+			return out
+		}
+	case Map:
+		if m, ok := v.(map[string]any); ok {
+			out := make(map[string]any, len(m))
+			for k, e := range m {
+				out[k] = Canonical(e, t.Elem)
+			}
+			return out
+		}
+	case Object:
+		if m, ok := v.(map[string]any); ok {
+			out := make(map[string]any, len(m))
+			for k, e := range m {
+				if ft, declared := t.Fields[k]; declared {
+					out[k] = Canonical(e, ft)
+				}
+			}
+			return out
+		}
+	}
+	return v
 }

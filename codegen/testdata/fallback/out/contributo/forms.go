@@ -13,7 +13,7 @@ import (
 
 // schemas are the form schemas of the bundle, embedded: name → JSON Schema and UI schema ("" for none).
 var schemas = map[string][2]string{
-	"domanda": {"{\n  \"type\": \"object\",\n  \"required\": [\"isee\", \"figli\", \"nascita\"],\n  \"properties\": {\n    \"isee\": {\"type\": \"number\"},\n    \"figli\": {\"type\": \"integer\", \"minimum\": 0},\n    \"nascita\": {\"type\": \"string\", \"format\": \"date\"}\n  }\n}\n", ""},
+	"domanda": {"{\n  \"type\": \"object\",\n  \"required\": [\"isee\", \"figli\", \"nascita\"],\n  \"properties\": {\n    \"isee\": {\"type\": \"number\"},\n    \"figli\": {\"type\": \"integer\", \"minimum\": 0},\n    \"nascita\": {\"type\": \"string\", \"format\": \"date\"},\n    \"presentata\": {\"type\": \"string\", \"format\": \"date-time\"}\n  }\n}\n", ""},
 	"esito":   {"{\"type\": \"object\", \"properties\": {\"accolta\": {\"type\": \"boolean\"}}}\n", ""},
 }
 

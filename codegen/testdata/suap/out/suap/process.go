@@ -22,7 +22,7 @@ var (
 	outputRequisitiOfVerificaProgram = celrt.MustCompile("size(codiceFiscale) == 16", nil)
 )
 
-// celVars are the types of the variables, for the cel-go programs: JSON numbers and dates become CEL ints, doubles and timestamps.
+// celVars are the types of the variables, for the cel-go programs: JSON numbers become CEL ints or doubles, date-times the text a time.Time prints.
 var celVars = map[string]*celrt.Type{
 	"codiceFiscale":      &celrt.Type{Kind: celrt.Dyn},
 	"conflittoInteressi": &celrt.Type{Kind: celrt.Bool},
