@@ -1,0 +1,39 @@
+package storepg
+
+import (
+	"context"
+
+	"github.com/procedo/procedo/runtime/store"
+)
+
+var _ store.EventScanner = (*Store)(nil)
+
+// ScanEvents implements store.EventScanner. The rows stream from the
+// server as they are read, so a million events never sit in memory at
+// once.
+func (s *Store) ScanEvents(ctx context.Context, p *store.ScanEventsParams, fn func(*store.Event) error) error {
+	if err := store.CheckBody("ScanEvents", p.Body); err != nil {
+		return err
+	}
+	q := `SELECT body, instance_id, seq, type, element_id, actor, time, data FROM events WHERE body = $1`
+	args := []any{p.Body}
+	if !p.Since.IsZero() {
+		q += ` AND time >= $2`
+		args = append(args, p.Since)
+	}
+	rows, err := s.pool.Query(ctx, q+` ORDER BY instance_id, seq`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
