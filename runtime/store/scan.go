@@ -45,3 +45,17 @@ func ScanEvents(ctx context.Context, s Store, p *ScanEventsParams, fn func(*Even
 	}
 	return nil
 }
+
+// ScanInstancesParams are the params of InstanceScanner.ScanInstances.
+type ScanInstancesParams struct {
+	Body       string
+	ProcessKey string // "" for all
+}
+
+// InstanceScanner is an optional interface of a Store: it streams the
+// instances of a body with their State, ordered by ID, so that a reader
+// that needs the variables of every case (the checklist answers of the
+// indicators) pays one query, not one per case.
+type InstanceScanner interface {
+	ScanInstances(ctx context.Context, p *ScanInstancesParams, fn func(*Instance) error) error
+}

@@ -37,3 +37,35 @@ func (s *Store) ScanEvents(ctx context.Context, p *store.ScanEventsParams, fn fu
 	}
 	return rows.Err()
 }
+
+var _ store.InstanceScanner = (*Store)(nil)
+
+// ScanInstances implements store.InstanceScanner.
+func (s *Store) ScanInstances(ctx context.Context, p *store.ScanInstancesParams, fn func(*store.Instance) error) error {
+	if err := store.CheckBody("ScanInstances", p.Body); err != nil {
+		return err
+	}
+	q := `SELECT ` + instanceCols + `, state FROM instances WHERE body = $1`
+	args := []any{p.Body}
+	if p.ProcessKey != "" {
+		q += ` AND process_key = $2`
+		args = append(args, p.ProcessKey)
+	}
+	rows, err := s.pool.Query(ctx, q+` ORDER BY id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var state []byte
+		in, err := scanInstance(rows, &state)
+		if err != nil {
+			return err
+		}
+		in.State = state
+		if err := fn(in); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

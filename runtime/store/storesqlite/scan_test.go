@@ -10,3 +10,7 @@ import (
 func TestEventScanner(t *testing.T) {
 	storetest.RunEventScanner(t, func(t *testing.T) store.Store { return newStore(t) })
 }
+
+func TestInstanceScanner(t *testing.T) {
+	storetest.RunInstanceScanner(t, func(t *testing.T) store.Store { return newStore(t) })
+}

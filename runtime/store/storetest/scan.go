@@ -54,3 +54,38 @@ func RunEventScanner(t *testing.T, newStore func(t *testing.T) store.Store) {
 	}
 	wantErr(t, sc.ScanEvents(ctx(t), &store.ScanEventsParams{}, func(*store.Event) error { return nil }), store.ErrInvalid, "ScanEvents without body")
 }
+
+// RunInstanceScanner checks a store's store.InstanceScanner: every
+// instance of the body with its State, ordered by id, filtered by process.
+func RunInstanceScanner(t *testing.T, newStore func(t *testing.T) store.Store) {
+	s := newStore(t)
+	sc, ok := s.(store.InstanceScanner)
+	if !ok {
+		t.Fatalf("%T is not a store.InstanceScanner", s)
+	}
+	for _, id := range []string{"i3", "i1", "i2"} {
+		in := NewInstance("c_a", id)
+		in.State = []byte("state-" + id)
+		if id == "i2" {
+			in.ProcessKey = "other"
+		}
+		commit(t, s, &store.Step{Instance: in})
+	}
+	commit(t, s, &store.Step{Instance: NewInstance("c_b", "i9")})
+	scan := func(p *store.ScanInstancesParams) string {
+		t.Helper()
+		var got []string
+		must(t, sc.ScanInstances(ctx(t), p, func(in *store.Instance) error {
+			got = append(got, in.Body+"/"+in.ID+"="+string(in.State))
+			return nil
+		}))
+		return fmt.Sprint(got)
+	}
+	if got, want := scan(&store.ScanInstancesParams{Body: "c_a"}), "[c_a/i1=state-i1 c_a/i2=state-i2 c_a/i3=state-i3]"; got != want {
+		t.Errorf("ScanInstances: got %s, want %s", got, want)
+	}
+	if got, want := scan(&store.ScanInstancesParams{Body: "c_a", ProcessKey: "other"}), "[c_a/i2=state-i2]"; got != want {
+		t.Errorf("ScanInstances by process: got %s, want %s", got, want)
+	}
+	wantErr(t, sc.ScanInstances(ctx(t), &store.ScanInstancesParams{}, func(*store.Instance) error { return nil }), store.ErrInvalid, "ScanInstances without body")
+}
