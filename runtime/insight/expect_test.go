@@ -90,7 +90,17 @@ func addID(m map[string][]string, key, id string) {
 }
 
 func expect(tr *synth.Truth, cases []*synth.CaseTruth) *expected {
+	return expectUntil(tr, cases, time.Time{})
+}
+
+// expectUntil is expect for a report whose period ends at until (zero:
+// open), where the weekly series stops.
+func expectUntil(tr *synth.Truth, cases []*synth.CaseTruth, until time.Time) *expected {
 	now := tr.End
+	lastWeek := now
+	if !until.IsZero() && until.Before(now) {
+		lastWeek = until.Add(-time.Nanosecond)
+	}
 	e := &expected{activities: map[string]insight.ActivityFigures{}, documents: map[string]insight.DocumentFigures{},
 		weeks: map[string]insight.WeekFigures{}, offices: map[string]insight.Workload{}, officials: map[string]insight.Workload{},
 		checklist: map[string]insight.ChecklistFigures{}, flags: map[string][]string{}, drill: map[string][]string{}}
@@ -302,24 +312,18 @@ func expect(tr *synth.Truth, cases []*synth.CaseTruth) *expected {
 		}
 		return d
 	}
-	for _, c := range cases {
-		wk := func(t time.Time) string { y, n := monday(t).ISOWeek(); return fmt.Sprintf("%d-W%02d", y, n) }
-		w := e.weeks[wk(c.Arrived)]
-		w.Started++
-		e.weeks[wk(c.Arrived)] = w
-		if !c.Ended.IsZero() {
-			w := e.weeks[wk(c.Ended)]
-			w.Completed++
-			e.weeks[wk(c.Ended)] = w
-		}
-	}
-	for m := monday(firstArrival(cases)); !m.After(now); m = m.AddDate(0, 0, 7) {
-		y, n := m.ISOWeek()
-		key := fmt.Sprintf("%d-W%02d", y, n)
-		w := e.weeks[key]
-		w.Week = key
+	wk := func(t time.Time) string { y, n := monday(t).ISOWeek(); return fmt.Sprintf("%d-W%02d", y, n) }
+	for m := monday(firstArrival(cases)); !m.After(lastWeek); m = m.AddDate(0, 0, 7) {
+		key := wk(m)
+		w := insight.WeekFigures{Week: key}
 		end := m.AddDate(0, 0, 7)
 		for _, c := range cases {
+			if wk(c.Arrived) == key {
+				w.Started++
+			}
+			if !c.Ended.IsZero() && wk(c.Ended) == key {
+				w.Completed++
+			}
 			if c.Arrived.Before(end) && (c.Ended.IsZero() || !c.Ended.Before(end)) {
 				w.Backlog++
 			}

@@ -213,6 +213,14 @@ func Generate(ctx context.Context, st store.Store, o Options) (*Truth, error) {
 	if _, err := eng.ProcessJobs(ctx); err != nil {
 		return nil, err
 	}
+	// Cases that would arrive after End never started.
+	played := truth.Cases[:0]
+	for _, ct := range truth.Cases {
+		if !ct.Arrived.After(o.End) {
+			played = append(played, ct)
+		}
+	}
+	truth.Cases = played
 	return truth, nil
 }
 
