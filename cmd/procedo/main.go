@@ -26,6 +26,7 @@ type command struct {
 // in this order.
 var commands = []command{
 	{name: "bpmn", summary: "work on BPMN 2.0 files: fmt prints the canonical XML", run: runBPMN},
+	{name: "export", summary: "export a procedure's event log as XES (IEEE 1849) or its indicators as CSV", run: runExport},
 	{name: "lint", summary: "check BPMN models and bundles for errors and risky constructs", run: runLint},
 	{name: "forms", summary: "validate data against a form, render a form page", run: runForms},
 	{name: "migrate", summary: "apply the store migrations (SQLite data folder or PostgreSQL)", run: runMigrate},
