@@ -92,4 +92,3 @@ func TestExport(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-

@@ -140,4 +140,3 @@ func attr(s string) string {
 type bytesWriter struct{ b *[]byte }
 
 func (w bytesWriter) Write(p []byte) (int, error) { *w.b = append(*w.b, p...); return len(p), nil }
-
