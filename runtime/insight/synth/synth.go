@@ -36,6 +36,8 @@ type Options struct {
 	LastDay     float64 // the decision falls on the last day of the term [0.06]
 	ChecklistNo float64 // an item of the checklist is answered "no" [0.1]
 	Rejected    float64 // the case is rejected [0.2]
+	// Observer is handed to the engine (metrics tests).
+	Observer runtime.Observer
 }
 
 func (o *Options) defaults() {
@@ -170,7 +172,7 @@ func Generate(ctx context.Context, st store.Store, o Options) (*Truth, error) {
 	clock := &Clock{now: o.Start}
 	eng, err := runtime.New(runtime.Options{Store: st, Clock: clock, Workers: 1, MaxAttempts: 3,
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Handlers: map[string]runtime.Handler{"protocollo": protocollo}})
+		Handlers: map[string]runtime.Handler{"protocollo": protocollo}, Observer: o.Observer})
 	if err != nil {
 		return nil, err
 	}
