@@ -126,59 +126,137 @@ func (k *computer) flags(cases []*Case) {
 // outOfOrder raises RF02: a case decided while cases of the same procedure
 // that arrived before it were still waiting for a decision and not
 // suspended (a suspended case waits for the citizen, not for the office).
-// A sweep over arrivals and decisions in time order keeps the set of
-// waiting cases, so the cost is cases × backlog, not cases².
+//
+// A sweep over time keeps, per procedure, a Fenwick tree over the order of
+// arrival: +1 when a case arrives or its suspension ends, -1 when it is
+// suspended or leaves (decided, or ended undecided). At a decision the
+// prefix sum below the decided case's rank counts the earlier cases still
+// waiting: O(n log n) for n cases, where comparing every pair would be
+// O(n²).
 func (k *computer) outOfOrder(cases []*Case) {
+	const (
+		arrive  = iota // ordered so that, at the same instant, a case counts as arrived,
+		resume         // a suspension that ends stops excluding it (SuspendedAt: [Start, End)),
+		suspend        // one that starts excludes it,
+		leave          // and departures come last, earliest arrival first.
+	)
 	type point struct {
-		at     time.Time
-		arrive bool
-		c      *Case
+		at   time.Time
+		kind int
+		c    int // index in byProc order
 	}
-	var pts []point
-	decided := map[*Case]time.Time{}
+	byProc := map[string][]*Case{}
 	for _, c := range cases {
-		if k.procs[c.Process] == nil || len(k.procs[c.Process].Decision) == 0 {
-			continue
-		}
-		pts = append(pts, point{c.Started, true, c})
-		if d := k.decision(c); d != nil {
-			decided[c] = d.Ended
-			pts = append(pts, point{d.Ended, false, c})
-		} else if !c.Ended.IsZero() {
-			pts = append(pts, point{c.Ended, false, c})
+		if p := k.procs[c.Process]; p != nil && len(p.Decision) > 0 {
+			byProc[c.Process] = append(byProc[c.Process], c)
 		}
 	}
-	sort.SliceStable(pts, func(i, j int) bool {
-		if !pts[i].at.Equal(pts[j].at) {
-			return pts[i].at.Before(pts[j].at)
-		}
-		return pts[i].arrive && !pts[j].arrive
-	})
-	waiting := map[*Case]bool{}
-	for _, pt := range pts {
-		if pt.arrive {
-			waiting[pt.c] = true
-			continue
-		}
-		delete(waiting, pt.c)
-		if _, ok := decided[pt.c]; !ok {
-			continue
-		}
-		var before []string
-		for y := range waiting {
-			if y.Process == pt.c.Process && y.Started.Before(pt.c.Started) && !y.SuspendedAt(pt.at) {
-				before = append(before, label(y))
+	for _, list := range byProc {
+		// Rank by arrival (ties by id, as the cases are sorted by id).
+		sort.SliceStable(list, func(i, j int) bool { return list[i].Started.Before(list[j].Started) })
+		n := len(list)
+		// lo[i] is the first rank that arrived at the same instant as i:
+		// only cases that arrived strictly before count as overtaken.
+		lo := make([]int, n)
+		for i := range list {
+			if i > 0 && list[i].Started.Equal(list[i-1].Started) {
+				lo[i] = lo[i-1]
+			} else {
+				lo[i] = i
 			}
 		}
-		if len(before) >= k.th.Overtaken {
-			sort.Strings(before)
-			list := before
-			if len(list) > 5 {
-				list = append(list[:5:5], "…")
+		decided := make([]bool, n)
+		var pts []point
+		for i, c := range list {
+			pts = append(pts, point{c.Started, arrive, i})
+			end := c.Ended
+			if d := k.decision(c); d != nil {
+				decided[i], end = true, d.Ended
 			}
-			k.flag(pt.c, RuleOutOfOrder, "", pt.at, k.day(pt.at), len(before), strings.Join(list, ", "))
+			for _, s := range c.Suspensions {
+				if !end.IsZero() && !s.Start.Before(end) {
+					continue
+				}
+				pts = append(pts, point{s.Start, suspend, i})
+				if !s.End.IsZero() && (end.IsZero() || s.End.Before(end)) {
+					pts = append(pts, point{s.End, resume, i})
+				}
+			}
+			if !end.IsZero() {
+				pts = append(pts, point{end, leave, i})
+			}
+		}
+		sort.Slice(pts, func(i, j int) bool {
+			a, b := pts[i], pts[j]
+			if !a.at.Equal(b.at) {
+				return a.at.Before(b.at)
+			}
+			if a.kind != b.kind {
+				return a.kind < b.kind
+			}
+			return a.c < b.c
+		})
+		tree := make([]int, n+1) // Fenwick tree over ranks 1..n
+		addAt := func(i, d int) {
+			for i++; i <= n; i += i & -i {
+				tree[i] += d
+			}
+		}
+		prefix := func(i int) int { // sum over ranks [0, i)
+			s := 0
+			for ; i > 0; i -= i & -i {
+				s += tree[i]
+			}
+			return s
+		}
+		// kth returns the rank of the k-th (1-based) waiting case.
+		kth := func(kk int) int {
+			pos := 0
+			for step := 1 << bitsLen(n); step > 0; step >>= 1 {
+				if pos+step <= n && tree[pos+step] < kk {
+					pos += step
+					kk -= tree[pos]
+				}
+			}
+			return pos
+		}
+		for _, pt := range pts {
+			switch pt.kind {
+			case arrive, resume:
+				addAt(pt.c, 1)
+				continue
+			case suspend:
+				addAt(pt.c, -1)
+				continue
+			}
+			addAt(pt.c, -1)
+			if !decided[pt.c] {
+				continue
+			}
+			waiting := prefix(lo[pt.c])
+			if waiting < k.th.Overtaken {
+				continue
+			}
+			labels := make([]string, 0, 6)
+			for j := 1; j <= min(5, waiting); j++ {
+				labels = append(labels, label(list[kth(j)]))
+			}
+			if waiting > 5 {
+				labels = append(labels, "…")
+			}
+			c := list[pt.c]
+			k.flag(c, RuleOutOfOrder, "", pt.at, k.day(pt.at), waiting, strings.Join(labels, ", "))
 		}
 	}
+}
+
+// bitsLen is the number of bits of n.
+func bitsLen(n int) int {
+	b := 0
+	for ; n > 0; n >>= 1 {
+		b++
+	}
+	return b
 }
 
 func label(c *Case) string {
