@@ -67,6 +67,7 @@ fuzz: ## Run every fuzz target for FUZZTIME each (default 30s).
 web: ## Build the front-end assets into web/dist with esbuild (runs npm ci when node_modules is missing).
 	@test -d node_modules || npm ci --no-audit --no-fund
 	node web/forms/build.mjs
+	node web/dashboard/build.mjs
 
 .PHONY: clean
 clean: ## Remove build outputs.

@@ -296,3 +296,33 @@ func (r *Report) Heatmap() []ElementFigures {
 	}
 	return out
 }
+
+// CaseSummary is a case behind a figure, for a drill-down list.
+type CaseSummary struct {
+	ID          string               `json:"id"`
+	BusinessKey string               `json:"businessKey,omitempty"`
+	Procedure   string               `json:"procedure"`
+	Version     int                  `json:"version"`
+	Status      store.InstanceStatus `json:"status"`
+	Started     time.Time            `json:"started"`
+	Ended       time.Time            `json:"ended,omitzero"`
+}
+
+// Summaries returns the summaries of the cases ids of body (unknown ids
+// are left out), in the order given.
+func (x *Index) Summaries(body string, ids []string) []CaseSummary {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	b := x.bodies[body]
+	if b == nil {
+		return nil
+	}
+	out := make([]CaseSummary, 0, len(ids))
+	for _, id := range ids {
+		if c := b.cases[id]; c != nil {
+			out = append(out, CaseSummary{ID: c.ID, BusinessKey: c.BusinessKey, Procedure: c.Process, Version: b.versions[c.Hash],
+				Status: c.Status, Started: c.Started, Ended: c.Ended})
+		}
+	}
+	return out
+}
