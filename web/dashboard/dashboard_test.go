@@ -36,7 +36,7 @@ func seed(t *testing.T, cases int) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	o := synth.Options{Cases: cases, Seed: 11, Days: 30}
+	o := synth.Options{Cases: cases, Seed: 11, Days: 30, SamePerson: 0.2}
 	o.Start = time.Date(2026, 1, 12, 8, 0, 0, 0, time.UTC)
 	o.End = o.Start.AddDate(0, 0, 40)
 	tr, err := synth.Generate(t.Context(), st, o)
