@@ -32,7 +32,7 @@ type Options struct {
 	// search_path (by default "public").
 	Schema       string
 	CreateSchema bool
-	// MaxConns is the size of the connection pool (default 8).
+	// MaxConns is the size of the connection pool (default 16).
 	MaxConns int32
 	// Committers is how many commits may be in flight at once (default 4).
 	// Concurrent Commit calls beyond that are merged into one transaction.
@@ -50,6 +50,7 @@ type Store struct {
 	queue    chan *commitReq
 	maxBatch int
 	closing  chan struct{}
+	stopped  chan struct{} // closed when every committer has stopped
 	workers  sync.WaitGroup
 	once     sync.Once
 
@@ -110,7 +111,7 @@ func poolConfig(url string, opts *Options) (*pgxpool.Config, error) {
 	if opts.Schema != "" {
 		cfg.ConnConfig.RuntimeParams["search_path"] = opts.Schema
 	}
-	cfg.MaxConns = 8
+	cfg.MaxConns = 16
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
 	}
@@ -229,7 +230,7 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	}
 	s := &Store{
 		pool: pool, schema: schema,
-		queue: make(chan *commitReq, maxBatch), maxBatch: maxBatch, closing: make(chan struct{}),
+		queue: make(chan *commitReq, maxBatch), maxBatch: maxBatch, closing: make(chan struct{}), stopped: make(chan struct{}),
 		wake: make(chan struct{}, 1), listenDone: make(chan struct{}),
 	}
 	lctx, cancel := context.WithCancel(context.Background())
@@ -259,6 +260,7 @@ func (s *Store) Close() error {
 	s.once.Do(func() {
 		close(s.closing)
 		s.workers.Wait()
+		close(s.stopped)
 		s.stopListen()
 		<-s.listenDone
 		s.pool.Close()
