@@ -24,6 +24,12 @@ type Options struct {
 	// are skipped by their sequence number.
 	Margin time.Duration
 	Now    func() time.Time // default: time.Now
+	// CacheFor is how long a report is reused for the same filter while
+	// no new event arrived (default 15 s; negative: never). Only the
+	// figures that depend on the clock alone (at risk, overdue, SLA of
+	// open tasks) can lag by that much: any new event recomputes. The
+	// dashboard's live refresh asks every few seconds per client.
+	CacheFor time.Duration
 }
 
 // Index keeps the facts of every case of the bodies it was asked about,
@@ -39,9 +45,17 @@ type Index struct {
 
 	mu     sync.Mutex
 	bodies map[string]*bodyIndex
+	cache  map[Filter]*cachedReport
+}
+
+type cachedReport struct {
+	gen    uint64
+	at     time.Time
+	report *Report
 }
 
 type bodyIndex struct {
+	gen       uint64 // incremented by every refresh that applied events
 	cases     map[string]*Case
 	watermark time.Time
 	versions  map[string]int // definition hash → version
@@ -59,7 +73,10 @@ func New(st store.Store, opts Options) *Index {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	x := &Index{st: st, opts: opts, procs: map[string]*Procedure{}, bodies: map[string]*bodyIndex{}}
+	if opts.CacheFor == 0 {
+		opts.CacheFor = 15 * time.Second
+	}
+	x := &Index{st: st, opts: opts, procs: map[string]*Procedure{}, bodies: map[string]*bodyIndex{}, cache: map[Filter]*cachedReport{}}
 	for i := range opts.Procedures {
 		x.procs[opts.Procedures[i].Key] = &opts.Procedures[i]
 	}
@@ -143,6 +160,9 @@ func (x *Index) refresh(ctx context.Context, body string) (*bodyIndex, error) {
 	}
 	for _, d := range deps {
 		b.versions[d.Hash] = d.Version
+	}
+	if len(changed) > 0 || !b.loaded {
+		b.gen++
 	}
 	b.watermark, b.loaded = watermark, true
 	x.bodies[body] = b
@@ -234,7 +254,9 @@ func (b *bodyIndex) selected(c *Case, f *Filter) bool {
 	return true
 }
 
-// Report refreshes the index and computes the report of f.
+// Report refreshes the index and computes the report of f, or returns the
+// one computed for the same filter within Options.CacheFor when no event
+// arrived since. Callers must not change the returned report.
 func (x *Index) Report(ctx context.Context, f Filter) (*Report, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -242,13 +264,26 @@ func (x *Index) Report(ctx context.Context, f Filter) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	now := x.opts.Now()
+	key := f
+	key.From, key.To = f.From.UTC(), f.To.UTC() // one key per instant
+	if c := x.cache[key]; c != nil && c.gen == b.gen && x.opts.CacheFor > 0 && now.Sub(c.at) < x.opts.CacheFor && !now.Before(c.at) {
+		return c.report, nil
+	}
 	var cases []*Case
 	for _, c := range b.cases {
 		if b.selected(c, &f) {
 			cases = append(cases, c)
 		}
 	}
-	return Compute(cases, f, x.opts.Now(), x.opts.Procedures, x.opts.Thresholds, x.opts.Calendar), nil
+	r := Compute(cases, f, now, x.opts.Procedures, x.opts.Thresholds, x.opts.Calendar)
+	if x.opts.CacheFor > 0 {
+		if len(x.cache) >= 64 {
+			clear(x.cache) // filters are few; a crude bound is enough
+		}
+		x.cache[key] = &cachedReport{gen: b.gen, at: now, report: r}
+	}
+	return r, nil
 }
 
 // Case returns a copy of the facts of one case, refreshed.

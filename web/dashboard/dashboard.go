@@ -390,7 +390,9 @@ func (h *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 			}
 			return
 		}
-		p.Now = time.Time{} // the time of computation alone is no change
+		cp := *p.Report      // shared with the index's cache: change a copy
+		cp.Now = time.Time{} // the time of computation alone is no change
+		p.Report = &cp
 		b, err := json.Marshal(p)
 		if err != nil {
 			return
