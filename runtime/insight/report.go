@@ -274,8 +274,7 @@ func (k *computer) cases(cases []*Case) {
 type activityAcc struct {
 	fig                   ActivityFigures
 	dur, waiting, working []time.Duration
-	cases, rework         map[string]int
-	firstSeen             int
+	cases                 map[string]int // runs per case
 }
 
 func (k *computer) activities(cases []*Case) {
@@ -283,7 +282,7 @@ func (k *computer) activities(cases []*Case) {
 	get := func(el, kind string) *activityAcc {
 		a := acc[el]
 		if a == nil {
-			a = &activityAcc{fig: ActivityFigures{Element: el, Kind: kind}, cases: map[string]int{}, firstSeen: len(acc)}
+			a = &activityAcc{fig: ActivityFigures{Element: el, Kind: kind}, cases: map[string]int{}}
 			acc[el] = a
 		}
 		return a
