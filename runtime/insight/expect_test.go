@@ -66,6 +66,15 @@ func decided(c *synth.CaseTruth) time.Time {
 	return time.Time{}
 }
 
+func decisionCreated(c *synth.CaseTruth) time.Time {
+	for _, t := range c.Tasks {
+		if t.Element == synth.Decisione {
+			return t.Created
+		}
+	}
+	return time.Time{}
+}
+
 func suspendedAt(c *synth.CaseTruth, t time.Time) bool {
 	for _, p := range c.Suspensions {
 		if !t.Before(p.Start) && (p.End.IsZero() || t.Before(p.End)) {
@@ -261,7 +270,9 @@ func expectUntil(tr *synth.Truth, cases []*synth.CaseTruth, until time.Time) *ex
 			}
 		}
 	}
-	// RF02, the naive way: every pair.
+	// RF02, the naive way: every pair. y counts when it arrived before x
+	// and, when x was decided, its decision task was open (created, not
+	// yet completed) and it was not suspended.
 	for _, x := range cases {
 		tx := decided(x)
 		if tx.IsZero() {
@@ -269,8 +280,8 @@ func expectUntil(tr *synth.Truth, cases []*synth.CaseTruth, until time.Time) *ex
 		}
 		n := 0
 		for _, y := range cases {
-			ty := decided(y)
-			if y == x || !y.Arrived.Before(x.Arrived) || (!ty.IsZero() && !ty.After(tx)) || suspendedAt(y, tx) {
+			ty, ready := decided(y), decisionCreated(y)
+			if y == x || !y.Arrived.Before(x.Arrived) || ready.IsZero() || ready.After(tx) || (!ty.IsZero() && !ty.After(tx)) || suspendedAt(y, tx) {
 				continue
 			}
 			n++

@@ -1,6 +1,7 @@
 package insight
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -51,6 +52,18 @@ func (k *computer) flag(c *Case, rule, element string, at time.Time, args ...any
 	k.r.Flags = append(k.r.Flags, Flag{Rule: rule, Case: c.ID, BusinessKey: c.BusinessKey, Element: element, At: at,
 		Reason: Text("it", rule+".reason", args...)})
 	k.add(DrillFlag(rule), c.ID)
+}
+
+// decisionReady returns when the first decision task of c was created,
+// zero when none was.
+func (k *computer) decisionReady(c *Case) time.Time {
+	p := k.procs[c.Process]
+	for _, t := range c.Tasks {
+		if p.decides(t.Element) {
+			return t.Created
+		}
+	}
+	return time.Time{}
 }
 
 // decision returns the first completed decision task of c.
@@ -114,25 +127,27 @@ func (k *computer) flags(cases []*Case) {
 		}
 	}
 	k.outOfOrder(cases)
-	sort.SliceStable(k.r.Flags, func(i, j int) bool {
-		a, b := k.r.Flags[i], k.r.Flags[j]
-		if a.Rule != b.Rule {
-			return a.Rule < b.Rule
+	// (rule, case) is unique: one flag per rule and case.
+	slices.SortFunc(k.r.Flags, func(a, b Flag) int {
+		if c := strings.Compare(a.Rule, b.Rule); c != 0 {
+			return c
 		}
-		return a.Case < b.Case
+		return strings.Compare(a.Case, b.Case)
 	})
 }
 
 // outOfOrder raises RF02: a case decided while cases of the same procedure
-// that arrived before it were still waiting for a decision and not
-// suspended (a suspended case waits for the citizen, not for the office).
+// that arrived before it were waiting for a decision (their decision task
+// open) and not suspended. Counting only the cases at the decision stage
+// keeps the ordinary variance of instruction times out: what the rule
+// looks for is a decision that jumps the queue of decisions.
 //
 // A sweep over time keeps, per procedure, a Fenwick tree over the order of
-// arrival: +1 when a case arrives or its suspension ends, -1 when it is
-// suspended or leaves (decided, or ended undecided). At a decision the
-// prefix sum below the decided case's rank counts the earlier cases still
-// waiting: O(n log n) for n cases, where comparing every pair would be
-// O(n²).
+// arrival: +1 when a case's first decision task is created or its
+// suspension ends, -1 when it is suspended or leaves (decided, or ended
+// undecided). At a decision the prefix sum below the decided case's rank
+// counts the earlier cases waiting: O(n log n) for n cases, where
+// comparing every pair would be O(n²).
 func (k *computer) outOfOrder(cases []*Case) {
 	const (
 		arrive  = iota // ordered so that, at the same instant, a case counts as arrived,
@@ -168,16 +183,26 @@ func (k *computer) outOfOrder(cases []*Case) {
 		decided := make([]bool, n)
 		var pts []point
 		for i, c := range list {
-			pts = append(pts, point{c.Started, arrive, i})
+			ready := k.decisionReady(c)
+			if ready.IsZero() {
+				continue // never at the decision stage
+			}
+			pts = append(pts, point{ready, arrive, i})
 			end := c.Ended
 			if d := k.decision(c); d != nil {
 				decided[i], end = true, d.Ended
 			}
 			for _, s := range c.Suspensions {
-				if !end.IsZero() && !s.Start.Before(end) {
+				// Only the part of a suspension after the case became
+				// ready and before it left takes it out of the queue.
+				from := s.Start
+				if from.Before(ready) {
+					from = ready
+				}
+				if !s.End.IsZero() && !s.End.After(from) || !end.IsZero() && !from.Before(end) {
 					continue
 				}
-				pts = append(pts, point{s.Start, suspend, i})
+				pts = append(pts, point{from, suspend, i})
 				if !s.End.IsZero() && (end.IsZero() || s.End.Before(end)) {
 					pts = append(pts, point{s.End, resume, i})
 				}

@@ -3,6 +3,7 @@ package insight
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -206,16 +207,18 @@ type computer struct {
 	cal   *runtime.Calendar
 	th    Thresholds
 	procs map[string]*Procedure
-	drill map[string]map[string]bool
+	drill map[string][]string
 }
 
+// add records that case id is behind the figure key. Cases are mostly
+// visited in id order, so a repeat is the last id; the lists are sorted
+// and deduplicated at the end.
 func (k *computer) add(key, id string) {
-	m := k.drill[key]
-	if m == nil {
-		m = map[string]bool{}
-		k.drill[key] = m
+	l := k.drill[key]
+	if n := len(l); n > 0 && l[n-1] == id {
+		return
 	}
-	m[id] = true
+	k.drill[key] = append(l, id)
 }
 
 // Compute computes the report of cases (already selected by the filter)
@@ -224,7 +227,7 @@ func Compute(cases []*Case, f Filter, now time.Time, procs []Procedure, th Thres
 	if cal == nil {
 		cal = &runtime.Calendar{Location: rome}
 	}
-	k := &computer{r: &Report{Filter: f, Now: now}, cal: cal, th: th.withDefaults(), procs: map[string]*Procedure{}, drill: map[string]map[string]bool{}}
+	k := &computer{r: &Report{Filter: f, Now: now}, cal: cal, th: th.withDefaults(), procs: map[string]*Procedure{}, drill: map[string][]string{}}
 	for i := range procs {
 		k.procs[procs[i].Key] = &procs[i]
 	}
@@ -237,15 +240,13 @@ func Compute(cases []*Case, f Filter, now time.Time, procs []Procedure, th Thres
 	k.workload(cases)
 	k.checklists(cases)
 	k.flags(cases)
-	k.r.Drill = map[string][]string{}
-	for key, m := range k.drill {
-		ids := make([]string, 0, len(m))
-		for id := range m {
-			ids = append(ids, id)
+	for key, ids := range k.drill {
+		if !slices.IsSorted(ids) {
+			slices.Sort(ids)
+			k.drill[key] = slices.Compact(ids)
 		}
-		sort.Strings(ids)
-		k.r.Drill[key] = ids
 	}
+	k.r.Drill = k.drill
 	return k.r
 }
 
@@ -273,6 +274,7 @@ func (k *computer) cases(cases []*Case) {
 
 type activityAcc struct {
 	fig                   ActivityFigures
+	drillRuns, drillSLA   string
 	dur, waiting, working []time.Duration
 	cases                 map[string]int // runs per case
 }
@@ -282,7 +284,8 @@ func (k *computer) activities(cases []*Case) {
 	get := func(el, kind string) *activityAcc {
 		a := acc[el]
 		if a == nil {
-			a = &activityAcc{fig: ActivityFigures{Element: el, Kind: kind}, cases: map[string]int{}}
+			a = &activityAcc{fig: ActivityFigures{Element: el, Kind: kind}, cases: map[string]int{},
+				drillRuns: DrillActivity(el), drillSLA: DrillSLA(el)}
 			acc[el] = a
 		}
 		return a
@@ -292,7 +295,7 @@ func (k *computer) activities(cases []*Case) {
 			a := get(run.Element, run.Kind)
 			a.fig.Runs++
 			a.cases[c.ID]++
-			k.add(DrillActivity(run.Element), c.ID)
+			k.add(a.drillRuns, c.ID)
 			if !run.Left.IsZero() && run.Outcome == "completed" {
 				a.dur = append(a.dur, run.Left.Sub(run.Entered))
 			}
@@ -312,7 +315,7 @@ func (k *computer) activities(cases []*Case) {
 				a.fig.SLA.Met++
 			case t.Status == store.TaskCompleted, t.Status == store.TaskOpen && k.r.Now.After(t.Due):
 				a.fig.SLA.Breached++
-				k.add(DrillSLA(t.Element), c.ID)
+				k.add(a.drillSLA, c.ID)
 			default:
 				a.fig.SLA.Pending++
 			}
@@ -460,28 +463,46 @@ func (k *computer) weeks(cases []*Case) {
 	if len(starts) == 0 {
 		return
 	}
-	idx := map[time.Time]int{}
-	for i, w := range starts {
-		y, n := w.ISOWeek()
-		k.r.Weeks = append(k.r.Weeks, WeekFigures{Week: fmt.Sprintf("%d-W%02d", y, n), Start: w.UTC()})
-		idx[w] = i
+	n := len(starts)
+	// index returns the week of t, -1 before the first, n after the last.
+	index := func(t time.Time) int {
+		w := weekStart(t, loc)
+		if w.Before(starts[0]) {
+			return -1
+		}
+		i := int(math.Round(w.Sub(starts[0]).Hours() / (24 * 7))) // DST: round the hour away
+		return min(i, n)
 	}
+	for _, w := range starts {
+		y, wk := w.ISOWeek()
+		k.r.Weeks = append(k.r.Weeks, WeekFigures{Week: fmt.Sprintf("%d-W%02d", y, wk), Start: w.UTC()})
+	}
+	// A case is in the backlog at the end of weeks [started, ended): a
+	// difference array over the weeks.
+	diff := make([]int, n+1)
 	for _, c := range cases {
-		if i, ok := idx[weekStart(c.Started, loc)]; ok {
-			k.r.Weeks[i].Started++
+		s := index(c.Started)
+		if s >= 0 && s < n {
+			k.r.Weeks[s].Started++
 		}
+		e := n
 		if !c.Ended.IsZero() {
-			if i, ok := idx[weekStart(c.Ended, loc)]; ok {
-				k.r.Weeks[i].Completed++
-				k.add(DrillWeek(k.r.Weeks[i].Week), c.ID)
+			e = index(c.Ended)
+			if e >= 0 && e < n {
+				k.r.Weeks[e].Completed++
+				k.add(DrillWeek(k.r.Weeks[e].Week), c.ID)
 			}
 		}
-		for i, w := range starts {
-			end := w.AddDate(0, 0, 7)
-			if c.Started.Before(end) && (c.Ended.IsZero() || !c.Ended.Before(end)) {
-				k.r.Weeks[i].Backlog++
-			}
+		s, e = max(s, 0), max(e, 0)
+		if s < e {
+			diff[s]++
+			diff[e]--
 		}
+	}
+	backlog := 0
+	for i := range n {
+		backlog += diff[i]
+		k.r.Weeks[i].Backlog = backlog
 	}
 }
 
