@@ -98,9 +98,14 @@ func TestDashboardInChromium(t *testing.T) {
 			Rows    []string `json:"rows"`
 			Reasons []string `json:"reasons"`
 		} `json:"drill"`
-		Errors []string `json:"errors"`
+		HotByRuns []string          `json:"hotByRuns"`
+		Errors    []string          `json:"errors"`
+		Axe       []json.RawMessage `json:"axe"`
 	}
 	next(&shown)
+	for _, v := range shown.Axe {
+		t.Errorf("accessibility (axe, WCAG 2.1 AA): %s", v)
+	}
 
 	// Every figure, as seeded.
 	wantFig := map[string]string{
@@ -163,6 +168,15 @@ func TestDashboardInChromium(t *testing.T) {
 		if b, want := shown.Badges[a.Element], fmt.Sprintf("%d× · %s", a.Runs, durationText(a.Duration.Mean)); b != want {
 			t.Errorf("badge of %s: %q, want %q", a.Element, b, want)
 		}
+	}
+	busiest, busiestRuns := "", 0
+	for _, a := range want.Activities {
+		if a.Runs > busiestRuns {
+			busiest, busiestRuns = a.Element, a.Runs
+		}
+	}
+	if !slices.Equal(shown.HotByRuns, []string{busiest}) {
+		t.Errorf("heatmap by frequency: hottest %v, want [%s] (%d runs)", shown.HotByRuns, busiest, busiestRuns)
 	}
 	if !shown.Watermark {
 		t.Error("the bpmn.io watermark is not visible")

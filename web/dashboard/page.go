@@ -140,9 +140,9 @@ const pageTemplate = `<!doctype html>
 <script src="{{.Prefix}}/assets/dashboard.js" defer></script>
 </head>
 <body>
-<div class="it-header-center-wrapper"><div class="container"><div class="it-header-center-content-wrapper"><div class="it-brand-wrapper"><div class="it-brand-text">
-<h1 class="no_toc">{{t "title"}}</h1><p class="no_toc d-none d-md-block">{{t "subtitle"}}</p>
-</div></div></div></div></div>
+<header class="bg-primary text-white py-3"><div class="container">
+<h1 class="h3 text-white mb-1">{{t "title"}}</h1><p class="mb-0 text-white">{{t "subtitle"}}</p>
+</div></header>
 <main id="dashboard" class="container my-4" data-prefix="{{.Prefix}}" data-procedure="{{.Filter.Procedure}}" data-version="{{.Filter.Version}}">
 <script type="application/json" id="messages">{{.Messages}}</script>
 
@@ -191,7 +191,11 @@ const pageTemplate = `<!doctype html>
 <section aria-labelledby="h-diagram" class="mb-4" id="diagram-section"{{if not $.Filter.Procedure}} hidden{{end}}>
 <h2 id="h-diagram" class="h4">{{t "diagram"}}</h2>
 <p class="small">{{t "diagram.help"}}</p>
-<div id="diagram" class="diagram" role="img" aria-label="{{t "diagram"}}"></div>
+<fieldset class="mb-2" id="heat-mode"><legend class="small fw-semibold">{{t "heat.by"}}</legend>
+<div class="form-check form-check-inline"><input class="form-check-input" type="radio" name="heat" id="heat-mean" value="mean" checked><label class="form-check-label" for="heat-mean">{{t "heat.mean"}}</label></div>
+<div class="form-check form-check-inline"><input class="form-check-input" type="radio" name="heat" id="heat-runs" value="runs"><label class="form-check-label" for="heat-runs">{{t "heat.runs"}}</label></div>
+</fieldset>
+<div id="diagram" class="diagram"></div>
 </section>
 
 <div class="row">

@@ -80,9 +80,11 @@ function drawCharts(r) {
   }
 }
 
-// The diagram and its heatmap: colour by mean duration (5 steps, the
-// slowest element is heat-4), a badge with the runs and the mean.
-let viewer, painted = [];
+// The diagram and its heatmap: colour by mean duration or by frequency
+// (heat-4 the maximum, heat-0…3 by ratio to it), a badge with the runs
+// and the mean.
+let viewer, painted = [], last = null;
+let heatBy = "mean";
 async function drawDiagram() {
   if (!procedure) return;
   const res = await fetch(`${prefix}/api/diagram${query}`);
@@ -104,9 +106,13 @@ function paintHeatmap(r) {
   painted = [];
   overlays.remove({ type: "heat" });
   const heat = (r.heatmap || []).filter((h) => registry.get(h.element));
-  const max = Math.max(0, ...heat.map((h) => h.mean));
+  const value = (h) => (heatBy === "runs" ? h.runs : h.mean);
+  const max = Math.max(0, ...heat.map(value));
   for (const h of heat) {
-    const level = max > 0 ? Math.min(4, Math.floor((h.mean / max) * 4.999)) : 0;
+    // heat-4 marks the maximum alone; the others take four steps of
+    // their ratio to it.
+    const v = value(h);
+    const level = max <= 0 ? 0 : v === max ? 4 : Math.min(3, Math.floor((v / max) * 4));
     const cls = `heat-${level}`;
     canvas.addMarker(h.element, cls);
     painted.push([h.element, cls]);
@@ -117,6 +123,7 @@ function paintHeatmap(r) {
     overlays.add(h.element, "heat", { position: { bottom: -4, right: 0 }, html: badge });
   }
   root.dataset.heatPainted = String(heat.length);
+  root.dataset.heatBy = heatBy;
 }
 
 // Drill-down: the cases behind a figure.
@@ -159,7 +166,15 @@ for (const sel of document.querySelectorAll("#filters select")) {
   sel.addEventListener("change", () => { if (sel.id === "f-procedure") document.getElementById("f-version").value = ""; });
 }
 
+for (const radio of document.querySelectorAll('#heat-mode input[name="heat"]')) {
+  radio.addEventListener("change", () => {
+    heatBy = radio.value;
+    if (last) paintHeatmap(last);
+  });
+}
+
 function update(r) {
+  last = r;
   showFigures(r);
   drawCharts(r);
   paintHeatmap(r);

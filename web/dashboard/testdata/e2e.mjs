@@ -6,6 +6,7 @@
 // the test added some — and waits until the page shows it without a
 // reload (live refresh over the websocket), printing a second line.
 import { chromium } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
 import { createInterface } from "node:readline";
 
 const [url] = process.argv.slice(2);
@@ -21,7 +22,8 @@ const browser = await chromium.launch({
 });
 const errors = [];
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
   // Failed loads are reported by URL below (the console message has none).
   page.on("console", (m) => {
@@ -50,6 +52,15 @@ try {
     const charts = [...document.querySelectorAll("canvas")].map((c) => c.width > 0 && c.height > 0);
     return { figures, heat, badges, watermark: !!watermark && watermark.offsetParent !== null, charts };
   });
+
+  // The heatmap by frequency instead.
+  await page.click('label[for="heat-runs"]'); // Bootstrap Italia styles the label over the radio
+  await page.waitForSelector('main[data-heat-by="runs"]');
+  shown.hotByRuns = await page.evaluate(() => [...document.querySelectorAll(".djs-element.heat-4")].map((g) => g.dataset.elementId));
+
+  // WCAG 2.1 A and AA, as the citizen forms are checked.
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  shown.axe = axe.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
 
   // Drill-down from the red flag RF01 figure.
   await page.click('[data-drill="flag:RF01"]');
