@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -19,7 +20,7 @@ import (
 // process-mining tools, or its indicators as CSV.
 func runExport(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || (args[0] != "xes" && args[0] != "csv") {
-		fmt.Fprintln(stderr, "Usage: procedo export xes|csv --procedure P [--from DATE] [--to DATE] [--body B] [--db URL | --data DIR] [-o FILE]")
+		fmt.Fprintln(stderr, "Usage: procedo export xes|csv --procedure P [--from DATE] [--to DATE] [--body B] [--procedures FILE] [--db URL | --data DIR] [-o FILE]")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return 0
 		}
@@ -48,6 +49,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", "./procedo-data", "data folder of the embedded SQLite store")
 	schema := fs.String("schema", "", "PostgreSQL schema (default: the URL's search_path)")
 	out := fs.String("o", "", "output file (default: standard output)")
+	procs := fs.String("procedures", "", "JSON file with the procedures' roles, outcome, checklists and term ([]insight.Procedure; see docs/indicators.md)")
 	if err := fs.Parse(args[1:]); err != nil {
 		if err == flag.ErrHelp {
 			return 0
@@ -71,6 +73,17 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	if f.To, err = parseDay(*to, true); err != nil {
 		fmt.Fprintf(stderr, "procedo export: --to: %v\n", err)
 		return 2
+	}
+	var procedures []insight.Procedure
+	if *procs != "" {
+		b, err := os.ReadFile(*procs)
+		if err == nil {
+			err = json.Unmarshal(b, &procedures)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "procedo export: --procedures %s: %v\n", *procs, err)
+			return 2
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -99,7 +112,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		defer file.Close()
 		w = file
 	}
-	x := insight.New(st, insight.Options{})
+	x := insight.New(st, insight.Options{Procedures: procedures})
 	if format == "xes" {
 		err = x.WriteXES(ctx, w, f)
 	} else {

@@ -13,24 +13,24 @@ import (
 // checklists are, and the legal term. A process without one still gets
 // every indicator but the red flags that need roles.
 type Procedure struct {
-	Key  string // the BPMN process id
-	Name string // for people; Key when empty
+	Key  string `json:"key"`            // the BPMN process id
+	Name string `json:"name,omitempty"` // for people; Key when empty
 	// Term is the legal term (ISO 8601, e.g. "P30D", law 241/1990 art. 2)
 	// of the procedure, to know the last day of a case that was never
 	// suspended; "" when the procedure has none.
-	Term string
+	Term string `json:"term,omitempty"`
 	// Instruction and Decision are the element ids of the user tasks in
 	// which an official instructs the case (istruttoria) and decides it
 	// (provvedimento finale): the segregation of duties that red flag
 	// RF01 checks (law 241/1990 art. 6-bis, PNA).
-	Instruction []string
-	Decision    []string
+	Instruction []string `json:"instruction,omitempty"`
+	Decision    []string `json:"decision,omitempty"`
 	// Outcome is the variable holding the decision and Approved the values
 	// that mean "granted" (e.g. "accolta"; true for a boolean).
-	Outcome  string
-	Approved []string
+	Outcome  string   `json:"outcome,omitempty"`
+	Approved []string `json:"approved,omitempty"`
 	// Checklists are the anti-corruption checklists of the procedure.
-	Checklists []Checklist
+	Checklists []Checklist `json:"checklists,omitempty"`
 }
 
 // Checklist is a form attached to a user task (procedo:checklist) whose
@@ -38,9 +38,9 @@ type Procedure struct {
 // variables, under Field (an object item → answer) or at top level when
 // Field is "".
 type Checklist struct {
-	Element string   // the user task
-	Field   string   // "" for top-level items
-	Items   []string // the item names, in the order to show them
+	Element string   `json:"element"`         // the user task
+	Field   string   `json:"field,omitempty"` // "" for top-level items
+	Items   []string `json:"items"`           // the item names, in the order to show them
 }
 
 func (p *Procedure) decides(element string) bool   { return contains(p.Decision, element) }
