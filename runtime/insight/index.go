@@ -286,7 +286,8 @@ func (x *Index) Report(ctx context.Context, f Filter) (*Report, error) {
 	return r, nil
 }
 
-// Case returns a copy of the facts of one case, refreshed.
+// Case returns a shallow copy of the facts of one case, refreshed: its
+// slices and maps are shared with the index and must not be changed.
 func (x *Index) Case(ctx context.Context, body, id string) (*Case, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()

@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -410,5 +409,3 @@ func (h *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 }
-
-var _ fs.FS = dashboarddist.FS
