@@ -43,15 +43,23 @@ type Index struct {
 	opts  Options
 	procs map[string]*Procedure
 
-	mu     sync.Mutex
+	mu     sync.Mutex // the facts: refresh and compute
 	bodies map[string]*bodyIndex
-	cache  map[Filter]*cachedReport
+
+	cmu   sync.Mutex // the cache, apart, so that Latest never waits for a computation
+	cache map[Filter]*cachedReport
 }
 
 type cachedReport struct {
-	gen    uint64
-	at     time.Time
-	report *Report
+	gen      uint64
+	at       time.Time
+	report   *Report
+	inflight bool // a background recomputation runs (Latest)
+}
+
+func cacheKey(f Filter) Filter {
+	f.From, f.To = f.From.UTC(), f.To.UTC() // one key per instant
+	return f
 }
 
 type bodyIndex struct {
@@ -265,9 +273,11 @@ func (x *Index) Report(ctx context.Context, f Filter) (*Report, error) {
 		return nil, err
 	}
 	now := x.opts.Now()
-	key := f
-	key.From, key.To = f.From.UTC(), f.To.UTC() // one key per instant
-	if c := x.cache[key]; c != nil && c.gen == b.gen && x.opts.CacheFor > 0 && now.Sub(c.at) < x.opts.CacheFor && !now.Before(c.at) {
+	key := cacheKey(f)
+	x.cmu.Lock()
+	c := x.cache[key]
+	x.cmu.Unlock()
+	if c != nil && c.gen == b.gen && x.opts.CacheFor > 0 && now.Sub(c.at) < x.opts.CacheFor && !now.Before(c.at) {
 		return c.report, nil
 	}
 	var cases []*Case
@@ -278,11 +288,43 @@ func (x *Index) Report(ctx context.Context, f Filter) (*Report, error) {
 	}
 	r := Compute(cases, f, now, x.opts.Procedures, x.opts.Thresholds, x.opts.Calendar)
 	if x.opts.CacheFor > 0 {
+		x.cmu.Lock()
 		if len(x.cache) >= 64 {
 			clear(x.cache) // filters are few; a crude bound is enough
 		}
 		x.cache[key] = &cachedReport{gen: b.gen, at: now, report: r}
+		x.cmu.Unlock()
 	}
+	return r, nil
+}
+
+// Latest returns at once the report of f last computed, when there is one
+// younger than maxAge, and recomputes it in the background (one
+// recomputation per filter at a time) for the next caller; otherwise it
+// is Report. A page served from it never waits for the aggregation of a
+// large history (the dashboard's live refresh then pushes the new
+// figures); its figures are those of the previous request at worst.
+func (x *Index) Latest(ctx context.Context, f Filter, maxAge time.Duration) (*Report, error) {
+	key := cacheKey(f)
+	now := x.opts.Now()
+	x.cmu.Lock()
+	c := x.cache[key]
+	if c == nil || x.opts.CacheFor <= 0 || now.Sub(c.at) >= maxAge || now.Before(c.at) {
+		x.cmu.Unlock()
+		return x.Report(ctx, f)
+	}
+	if !c.inflight {
+		c.inflight = true
+		go func() {
+			// Detached from the request: the result is for the next one.
+			_, _ = x.Report(context.WithoutCancel(ctx), f)
+			x.cmu.Lock()
+			c.inflight = false
+			x.cmu.Unlock()
+		}()
+	}
+	r := c.report
+	x.cmu.Unlock()
 	return r, nil
 }
 

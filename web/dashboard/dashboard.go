@@ -53,8 +53,13 @@ type Options struct {
 	Diagram func(ctx context.Context, d *store.Deployment) ([]byte, error)
 	// Live is how often a websocket client's figures are recomputed and
 	// pushed when they changed (default 2 s).
-	Live   time.Duration
-	Logger *slog.Logger
+	Live time.Duration
+	// PageMaxAge: the page is served from the last report of its filter
+	// when younger than this (default 5 min), recomputed in the background
+	// (insight.Index.Latest); the live refresh brings the page up to date.
+	// A page over a million events then never waits for the aggregation.
+	PageMaxAge time.Duration
+	Logger     *slog.Logger
 	// Lang of the page (default "it").
 	Lang string
 }
@@ -85,6 +90,9 @@ func New(opts Options) (*Handler, error) {
 	}
 	if opts.Live <= 0 {
 		opts.Live = 2 * time.Second
+	}
+	if opts.PageMaxAge <= 0 {
+		opts.PageMaxAge = 5 * time.Minute
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()

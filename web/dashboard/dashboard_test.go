@@ -212,7 +212,10 @@ func TestLive(t *testing.T) {
 	if _, err := synth.Generate(t.Context(), f.st, o); err != nil {
 		t.Fatal(err)
 	}
-	if got := read(); got.Total != first.Total+3 {
-		t.Errorf("after 3 new cases: %d, want %d", got.Total, first.Total+3)
+	// Pushes may show the cases as they arrive; the last one has the three.
+	for got := read(); got.Total != first.Total+3; got = read() {
+		if got.Total < first.Total || got.Total > first.Total+3 {
+			t.Fatalf("after 3 new cases: %d, want up to %d", got.Total, first.Total+3)
+		}
 	}
 }

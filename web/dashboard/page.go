@@ -78,7 +78,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	rep, err := h.opts.Index.Report(r.Context(), f)
+	rep, err := h.opts.Index.Latest(r.Context(), f, h.opts.PageMaxAge)
 	if err != nil {
 		h.fail(w, r, err)
 		return
