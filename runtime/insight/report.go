@@ -222,7 +222,8 @@ func (k *computer) add(key, id string) {
 }
 
 // Compute computes the report of cases (already selected by the filter)
-// at now. version maps a definition hash to its version number.
+// at now, with the procedures' roles, the thresholds and the calendar (nil:
+// Europe/Rome). It sorts cases by id.
 func Compute(cases []*Case, f Filter, now time.Time, procs []Procedure, th Thresholds, cal *runtime.Calendar) *Report {
 	if cal == nil {
 		cal = &runtime.Calendar{Location: rome}
