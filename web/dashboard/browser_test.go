@@ -94,6 +94,7 @@ func TestDashboardInChromium(t *testing.T) {
 		Watermark bool              `json:"watermark"`
 		Charts    []bool            `json:"charts"`
 		Drill     struct {
+			Label   string   `json:"label"`
 			Total   string   `json:"total"`
 			Rows    []string `json:"rows"`
 			Reasons []string `json:"reasons"`
@@ -190,6 +191,9 @@ func TestDashboardInChromium(t *testing.T) {
 	slices.Sort(wantRows)
 	if len(wantRows) == 0 {
 		t.Error("the seeded history has no RF01 case to drill into")
+	}
+	if want := "Segnale: Stessa persona istruisce e decide (RF01)"; shown.Drill.Label != want {
+		t.Errorf("drill label %q, want %q", shown.Drill.Label, want)
 	}
 	if shown.Drill.Total != strconv.Itoa(len(wantRows)) || !slices.Equal(shown.Drill.Rows, wantRows) || len(shown.Drill.Reasons) != len(wantRows) {
 		t.Errorf("drill flag:RF01: total %s rows %v reasons %v, want %v", shown.Drill.Total, shown.Drill.Rows, shown.Drill.Reasons, wantRows)

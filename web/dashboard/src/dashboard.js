@@ -126,6 +126,19 @@ function paintHeatmap(r) {
   root.dataset.heatBy = heatBy;
 }
 
+// drillLabel names the figure behind a drill key for people.
+function drillLabel(key) {
+  const i = key.indexOf(":");
+  if (i < 0) return t(`drill.${key}`);
+  const kind = key.slice(0, i), arg = key.slice(i + 1);
+  const what = {
+    flag: () => `${t(`rule.${arg}`)} (${arg})`,
+    status: () => t(`status.${arg}`),
+    term: () => t(`term.${arg}`),
+  }[kind];
+  return `${t(`drill.${kind}`)}: ${what ? what() : arg}`;
+}
+
 // Drill-down: the cases behind a figure.
 async function drill(key) {
   const sep = query ? "&" : "?";
@@ -133,7 +146,8 @@ async function drill(key) {
   if (!res.ok) return;
   const d = await res.json();
   const section = document.getElementById("drill");
-  document.getElementById("drill-key").textContent = key;
+  section.dataset.key = key;
+  document.getElementById("drill-key").textContent = drillLabel(key);
   document.getElementById("drill-total").textContent = String(d.total);
   const rows = document.getElementById("drill-rows");
   rows.replaceChildren();

@@ -65,8 +65,9 @@ try {
   // Drill-down from the red flag RF01 figure.
   await page.click('[data-drill="flag:RF01"]');
   await page.waitForSelector("#drill:not([hidden])");
-  await page.waitForFunction(() => document.getElementById("drill-key").textContent === "flag:RF01");
+  await page.waitForFunction(() => document.getElementById("drill").dataset.key === "flag:RF01");
   shown.drill = await page.evaluate(() => ({
+    label: document.getElementById("drill-key").textContent,
     total: document.getElementById("drill-total").textContent,
     rows: [...document.querySelectorAll("#drill-rows tr")].map((tr) => tr.firstChild.textContent),
     reasons: [...document.querySelectorAll("#drill-flags li")].map((li) => li.textContent),
