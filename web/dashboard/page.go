@@ -199,8 +199,8 @@ const pageTemplate = `<!doctype html>
 </section>
 
 <div class="row">
-<section aria-labelledby="h-weeks" class="col-lg-6 mb-4"><h2 id="h-weeks" class="h4">{{t "weeks"}}</h2><div class="chart"><canvas id="chart-weeks"></canvas></div></section>
-<section aria-labelledby="h-acts-chart" class="col-lg-6 mb-4"><h2 id="h-acts-chart" class="h4">{{t "activities"}}</h2><div class="chart"><canvas id="chart-activities"></canvas></div></section>
+<section aria-labelledby="h-weeks" class="col-lg-6 mb-4"><h2 id="h-weeks" class="h4">{{t "weeks"}}</h2><div class="chart"><canvas id="chart-weeks" role="img" aria-label="{{t "weeks"}}: {{t "week.started"}}, {{t "week.completed"}}, {{t "week.backlog"}}"></canvas></div></section>
+<section aria-labelledby="h-acts-chart" class="col-lg-6 mb-4"><h2 id="h-acts-chart" class="h4">{{t "activities"}}</h2><div class="chart"><canvas id="chart-activities" role="img" aria-label="{{t "activities"}}: {{t "mean"}}"></canvas></div></section>
 </div>
 
 <section aria-labelledby="h-acts" class="mb-4">
