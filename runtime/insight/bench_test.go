@@ -28,7 +28,7 @@ func millionEvents(b *testing.B) (store.Store, *synth.Options) {
 	b.Helper()
 	url := testenv.PostgresURL(b)
 	ctx := context.Background()
-	o := &synth.Options{Body: "c_bench", Cases: benchCases, Seed: 1, Days: 365}
+	o := &synth.Options{Body: "c_bench", Cases: benchCases, Seed: 1, Days: 365, Overrun: 0.08}
 	o.Start = time.Date(2025, 6, 2, 8, 0, 0, 0, time.UTC)
 	o.End = o.Start.AddDate(0, 0, 380)
 	conn, err := pgx.Connect(ctx, url)

@@ -36,7 +36,7 @@ func ExampleIndex_Report() {
 	}
 	fmt.Println(r.Flags[0].Rule, r.Flags[0].Reason)
 	// Output:
-	// cases 60: 11 active, 49 completed, 0 late
+	// cases 60: 7 active, 53 completed, 0 late
 	// Istruttoria: 88 runs in 60 cases, 20 reworked
 	// RF01 anna.rossi ha istruito (Istruttoria) e deciso (Decisione) la pratica
 }

@@ -77,7 +77,7 @@ var stores = []struct {
 // 60 days, cut 10 days after the last arrival so that some are still
 // active, suspended, at risk or overdue.
 func seeded() synth.Options {
-	o := synth.Options{Cases: 150, Seed: 42}
+	o := synth.Options{Cases: 150, Seed: 42, Overrun: 0.08}
 	o.Start = time.Date(2026, 1, 12, 8, 0, 0, 0, time.UTC)
 	o.End = o.Start.AddDate(0, 0, 70)
 	return o

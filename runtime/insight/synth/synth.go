@@ -32,7 +32,7 @@ type Options struct {
 	Loops       float64 // a case needs an integration [0.3]; a third of them need two
 	SamePerson  float64 // the instructor also decides [0.05]
 	Reassign    float64 // the decision is reassigned 1–3 times [0.15]
-	Overrun     float64 // the decision is delayed by 40 days [0.08]
+	Overrun     float64 // the decision is delayed by 40 days [0.03]
 	LastDay     float64 // the decision falls on the last day of the term [0.06]
 	ChecklistNo float64 // an item of the checklist is answered "no" [0.1]
 	Rejected    float64 // the case is rejected [0.2]
@@ -64,7 +64,7 @@ func (o *Options) defaults() {
 	def(&o.Loops, 0.3)
 	def(&o.SamePerson, 0.05)
 	def(&o.Reassign, 0.15)
-	def(&o.Overrun, 0.08)
+	def(&o.Overrun, 0.03)
 	def(&o.LastDay, 0.06)
 	def(&o.ChecklistNo, 0.1)
 	def(&o.Rejected, 0.2)
