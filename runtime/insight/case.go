@@ -100,16 +100,14 @@ func (c *Case) Apply(e *store.Event) {
 		_ = json.Unmarshal(e.Data, &d)
 		c.Process, c.Hash, c.BusinessKey, c.Started = d.ProcessKey, d.DefinitionHash, d.BusinessKey, e.Time
 	case runtime.EventElementEntered:
-		var d runtime.ElementEntered
-		_ = json.Unmarshal(e.Data, &d)
+		d := decodeActivity(e.Data)
 		if !isActivity(d.Kind) {
 			return
 		}
 		c.open[e.ElementID+"\x00"+d.Token] = len(c.Runs)
 		c.Runs = append(c.Runs, Run{Element: e.ElementID, Kind: d.Kind, Visit: d.Visit, Entered: e.Time})
 	case runtime.EventElementLeft:
-		var d runtime.ElementLeft
-		_ = json.Unmarshal(e.Data, &d)
+		d := decodeActivity(e.Data)
 		k := e.ElementID + "\x00" + d.Token
 		if i, ok := c.open[k]; ok {
 			c.Runs[i].Left, c.Runs[i].Outcome = e.Time, d.Outcome
