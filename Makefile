@@ -82,6 +82,7 @@ web: ## Build the front-end assets into web/dist with esbuild (runs npm ci when 
 	@test -d node_modules || npm ci --no-audit --no-fund
 	node web/forms/build.mjs
 	node web/designer/build.mjs
+	node web/dashboard/build.mjs
 
 .PHONY: clean
 clean: ## Remove build outputs.

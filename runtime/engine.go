@@ -53,6 +53,8 @@ type Options struct {
 	Workers int
 	// Calendar of legal terms (default Europe/Rome, national holidays).
 	Calendar *Calendar
+	// Observer, when set, is told about every committed step (metrics).
+	Observer Observer
 }
 
 // Engine executes process instances stored in a store.Store. It holds no

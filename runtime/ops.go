@@ -136,6 +136,7 @@ func orEmpty(b json.RawMessage) json.RawMessage {
 // started) in one transaction, then delivers buffered messages to the
 // subscriptions they created.
 func (e *Engine) commit(ctx context.Context, runs ...*run) error {
+	began := time.Now()
 	var steps []*store.Step
 	var all []*run
 	var collect func(r *run)
@@ -156,6 +157,9 @@ func (e *Engine) commit(ctx context.Context, runs ...*run) error {
 	}
 	if err := e.st.Commit(ctx, &store.CommitParams{Steps: steps}); err != nil {
 		return err
+	}
+	if e.opts.Observer != nil {
+		e.observe(all, time.Since(began))
 	}
 	if e.log.Enabled(ctx, slog.LevelDebug) {
 		for _, r := range all {

@@ -27,9 +27,10 @@ type command struct {
 var commands = []command{
 	{name: "bpmn", summary: "work on BPMN 2.0 files: fmt prints the canonical XML", run: runBPMN},
 	{name: "designer", summary: "serve the web designer alone (development, a laptop)", run: runDesigner},
-	{name: "lint", summary: "check BPMN models and bundles for errors and risky constructs", run: runLint},
+	{name: "export", summary: "export a procedure's event log as XES (IEEE 1849) or its indicators as CSV", run: runExport},
 	{name: "forms", summary: "validate data against a form, render a form page", run: runForms},
 	{name: "gen", summary: "generate typed Go code from procedure bundles (--check: fail when stale)", run: runGen},
+	{name: "lint", summary: "check BPMN models and bundles for errors and risky constructs", run: runLint},
 	{name: "migrate", summary: "apply the store migrations (SQLite data folder or PostgreSQL)", run: runMigrate},
 	{name: "version", summary: "print the version of procedo", run: runVersion},
 }

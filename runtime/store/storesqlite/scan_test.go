@@ -1,0 +1,16 @@
+package storesqlite_test
+
+import (
+	"testing"
+
+	"github.com/procedo/procedo/runtime/store"
+	"github.com/procedo/procedo/runtime/store/storetest"
+)
+
+func TestEventScanner(t *testing.T) {
+	storetest.RunEventScanner(t, func(t *testing.T) store.Store { return newStore(t) })
+}
+
+func TestInstanceScanner(t *testing.T) {
+	storetest.RunInstanceScanner(t, func(t *testing.T) store.Store { return newStore(t) })
+}
