@@ -25,10 +25,12 @@ type command struct {
 // commands lists every subcommand. Keep it sorted by name: help prints it
 // in this order.
 var commands = []command{
+	{name: "audit", summary: "verify the tamper-evident audit trail (hash chain)", run: runAudit},
 	{name: "bpmn", summary: "work on BPMN 2.0 files: fmt prints the canonical XML", run: runBPMN},
 	{name: "lint", summary: "check BPMN models and bundles for errors and risky constructs", run: runLint},
 	{name: "forms", summary: "validate data against a form, render a form page", run: runForms},
 	{name: "migrate", summary: "apply the store migrations (SQLite data folder or PostgreSQL)", run: runMigrate},
+	{name: "serve", summary: "serve the citizen portal, the officials' desk and the REST API", run: runServe},
 	{name: "version", summary: "print the version of procedo", run: runVersion},
 }
 

@@ -222,3 +222,6 @@ func UserFrom(ctx context.Context) *User {
 	u, _ := ctx.Value(ctxKey{}).(*User)
 	return u
 }
+
+// HasRole is Has for templates, which pass role names as strings.
+func (u *User) HasRole(name string) bool { return u.Has(Role(name)) }
