@@ -309,7 +309,7 @@ func (s *Server) apiStart(w http.ResponseWriter, r *http.Request) {
 		req.IdempotencyKey = submit.NewIdempotencyKey()
 	}
 	if !submit.ValidIdempotencyKey(req.IdempotencyKey) {
-		s.problem(w, r, http.StatusBadRequest, "validation", "idempotencyKey must be 32 hex digits.", []FieldIssue{{Pointer: "/idempotencyKey", Message: "malformed"}})
+		s.problem(w, r, http.StatusBadRequest, "validation", "idempotencyKey must be 26 characters of lower-case base32 (a-z, 2-7).", []FieldIssue{{Pointer: "/idempotencyKey", Message: "malformed"}})
 		return
 	}
 	if len(req.Variables) == 0 {
