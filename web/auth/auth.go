@@ -215,7 +215,9 @@ func (s *Sessions) Read(r *http.Request, now time.Time) *Session {
 type ctxKey struct{}
 
 // WithUser returns ctx carrying u.
-func WithUser(ctx context.Context, u *User) context.Context { return context.WithValue(ctx, ctxKey{}, u) }
+func WithUser(ctx context.Context, u *User) context.Context {
+	return context.WithValue(ctx, ctxKey{}, u)
+}
 
 // UserFrom returns the user of ctx, or nil.
 func UserFrom(ctx context.Context) *User {

@@ -2,8 +2,8 @@ package server
 
 import (
 	"context"
-	"html/template"
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"slices"
 	"sort"

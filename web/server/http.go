@@ -14,8 +14,8 @@ import (
 	"github.com/procedo/procedo/forms/render"
 	"github.com/procedo/procedo/runtime"
 	"github.com/procedo/procedo/runtime/store"
-	formsdist "github.com/procedo/procedo/web/dist/forms"
 	"github.com/procedo/procedo/web/auth"
+	formsdist "github.com/procedo/procedo/web/dist/forms"
 	"github.com/procedo/procedo/web/i18n"
 	"github.com/procedo/procedo/web/webdb"
 )
