@@ -177,6 +177,13 @@ func (f *filer) Lookup(ctx context.Context, body, key string) (*submit.Applicati
 
 // start files a new case of proc for u: idempotent by key.
 func (s *Server) start(ctx context.Context, u *auth.User, proc *Procedure, key string, data json.RawMessage) (*webdb.Case, bool, error) {
+	// Validate before taking a number: a refused application must not
+	// leave a gap in the register.
+	if n := proc.Definition.Node(startEventOf(proc)); n != nil && n.Validator != nil {
+		if fe := n.Validator.Validate(data); len(fe) > 0 {
+			return nil, false, &runtime.ValidationError{Element: n.ID, Form: n.Form, Fields: fe}
+		}
+	}
 	number, err := s.cfg.Engine.ApplicationNumber(ctx, u.Body, proc.Key)
 	if err != nil {
 		return nil, false, err
@@ -208,6 +215,16 @@ func (s *Server) start(ctx context.Context, u *auth.User, proc *Procedure, key s
 		s.hub.notify(u.Body)
 	}
 	return c, created, nil
+}
+
+// startEventOf is the id of the none start event of a procedure.
+func startEventOf(proc *Procedure) string {
+	for _, n := range proc.Definition.Nodes() {
+		if n.Kind == runtime.StartEvent && n.Timer == nil && n.Message == nil && n.In == "" {
+			return n.ID
+		}
+	}
+	return ""
 }
 
 // openTasks lists the open tasks of an instance.
