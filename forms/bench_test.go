@@ -3,6 +3,8 @@
 package forms
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/url"
 	"syscall"
 	"testing"
@@ -76,4 +78,25 @@ func reportRate(b *testing.B, start time.Duration, unit string) {
 	if cpu := cpuTime() - start; cpu > 0 {
 		b.ReportMetric(float64(b.N)/cpu.Seconds(), unit+"/cpu-s")
 	}
+}
+
+// BenchmarkValidateRealisticJSONNumbers validates the instance as
+// ValidateJSON decodes it (numbers as json.Number).
+func BenchmarkValidateRealisticJSONNumbers(b *testing.B) {
+	f := ztlForm(b)
+	dec := json.NewDecoder(bytes.NewReader(readFile(b, "testdata/ztl.valid.json")))
+	dec.UseNumber()
+	var data any
+	if err := dec.Decode(&data); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := cpuTime()
+	for b.Loop() {
+		if errs := f.Validate(data); errs != nil {
+			b.Fatal(errs)
+		}
+	}
+	reportRate(b, start, "validations")
 }

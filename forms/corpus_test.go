@@ -161,3 +161,13 @@ func stripControls(f *Form, inst any) any {
 	}
 	return prune(inst, ptrs)
 }
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

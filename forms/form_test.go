@@ -218,3 +218,61 @@ func TestCompileErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestDefaultLayout(t *testing.T) {
+	schema := `{"title":"Segnalazione","type":"object","properties":{
+		"zeta":{"type":"string","title":"Oggetto"},
+		"luogo":{"type":"object","title":"Luogo","properties":{"via":{"type":"string"},"civico":{"type":"integer"}},"required":["via"]},
+		"urgente":{"type":"boolean"},
+		"tipo":{"enum":["buca","lampione","rifiuti","alberi","altro"]},
+		"foto":{"type":"array","items":{"type":"object","properties":{"didascalia":{"type":"string"}}}},
+		"dataSegnalazione":{"type":"string","format":"date"}
+	}}`
+	f, err := Compile(Source{Data: []byte(schema)}, Source{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	layout, err := f.Layout()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	var walk func(e *Element, depth int)
+	walk = func(e *Element, depth int) {
+		line := strings.Repeat("  ", depth) + e.Type
+		if e.Type == TypeControl {
+			line += " " + e.Pointer + " " + e.Widget + " «" + e.Label + "»"
+			if e.Required {
+				line += " required"
+			}
+		} else if e.Label != "" {
+			line += " «" + e.Label + "»"
+		}
+		got = append(got, line)
+		for _, c := range e.Elements {
+			walk(c, depth+1)
+		}
+		for _, d := range e.Detail {
+			walk(d, depth+2)
+		}
+	}
+	walk(layout, 0)
+	want := []string{
+		"VerticalLayout",
+		"  Control /zeta text «Oggetto»",
+		"  Group «Luogo»",
+		"    Control /luogo/via text «Via» required",
+		"    Control /luogo/civico number «Civico»",
+		"  Control /urgente checkbox «Urgente»",
+		"  Control /tipo select «Tipo»",
+		"  Control /foto array «Foto»",
+		"      Control /didascalia text «Didascalia»",
+		"  Control /dataSegnalazione date «Data segnalazione»",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("layout:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(f.Steps()) != 1 {
+		t.Fatalf("a form without Categorization has one step, got %d", len(f.Steps()))
+	}
+}

@@ -39,6 +39,17 @@ type node struct {
 	accept      []string
 	maxFileSize int64
 	unsupported string // why the renderer cannot show this schema; "" when it can
+	// unsupportedAt is the schema pointer of the construct (a descendant
+	// of ptr when a child is the cause).
+	unsupportedAt string
+}
+
+// where is the pointer to report for an unsupported node.
+func (n *node) where() string {
+	if n.unsupportedAt != "" {
+		return n.unsupportedAt
+	}
+	return n.ptr
 }
 
 // UnsupportedError says that a schema uses a construct the form renderer
@@ -265,7 +276,7 @@ func (m *schemaModel) fill(n *node, v map[string]any, seen map[string]bool) {
 			child := m.build(props[k], n.ptr+"/properties/"+escapeToken(k), seen)
 			if child.unsupported != "" {
 				n.unsupported = child.unsupported
-				n.ptr = child.ptr
+				n.unsupportedAt = child.where()
 				return
 			}
 			n.props = append(n.props, k)
@@ -280,7 +291,7 @@ func (m *schemaModel) fill(n *node, v map[string]any, seen map[string]bool) {
 		n.items = m.build(items, n.ptr+"/items", seen)
 		if n.items.unsupported != "" {
 			n.unsupported = n.items.unsupported
-			n.ptr = n.items.ptr
+			n.unsupportedAt = n.items.where()
 			return
 		}
 		if n.items.typ == "array" {

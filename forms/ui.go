@@ -3,7 +3,6 @@ package forms
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -245,7 +244,7 @@ func (b *uiBuilder) control(e *Element, obj map[string]any, ptr string) error {
 		return b.fail(ptr+"/scope", "%v", err)
 	}
 	if n.unsupported != "" {
-		return b.fail(ptr+"/scope", "%v", (&UnsupportedError{Pointer: n.ptr, Construct: n.unsupported}).Error())
+		return b.fail(ptr+"/scope", "%v", (&UnsupportedError{Pointer: n.where(), Construct: n.unsupported}).Error())
 	}
 	e.Scope, e.Pointer, e.node = scope, dptr, n
 	e.Required = requiredAt(root, dptr)
@@ -463,7 +462,7 @@ func (b *uiBuilder) compileRules() error {
 // control per property, a group per nested object, in declared order.
 func defaultLayout(root *node) (*Element, error) {
 	if root.unsupported != "" {
-		return nil, &UnsupportedError{Pointer: root.ptr, Construct: root.unsupported}
+		return nil, &UnsupportedError{Pointer: root.where(), Construct: root.unsupported}
 	}
 	layout := &Element{Type: TypeVerticalLayout}
 	if root.typ != "object" || root.hasEnum || root.hasConst {
@@ -545,14 +544,4 @@ func scopeOf(ptr string) string {
 		b.WriteString(escapeToken(t))
 	}
 	return b.String()
-}
-
-// sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

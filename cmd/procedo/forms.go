@@ -1,14 +1,20 @@
 package main
 
 import (
+	"crypto/rand"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
+	"time"
 
 	"github.com/procedo/procedo/forms"
+	"github.com/procedo/procedo/forms/flow"
 	"github.com/procedo/procedo/forms/render"
+	"github.com/procedo/procedo/forms/submit"
+	formsdist "github.com/procedo/procedo/web/dist/forms"
 )
 
 // runForms implements "procedo forms": validate data against a form, or
@@ -23,6 +29,8 @@ func runForms(args []string, stdout, stderr io.Writer) int {
 		return runFormsValidate(args[1:], stdout, stderr)
 	case "render":
 		return runFormsRender(args[1:], stdout, stderr)
+	case "serve":
+		return runFormsServe(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		formsUsage(stdout)
 		return 0
@@ -38,6 +46,8 @@ func formsUsage(w io.Writer) {
 	fmt.Fprintln(w, "      exit 0: valid; 1: invalid, errors as JSON on stdout; 2: broken schema or usage")
 	fmt.Fprintln(w, "  procedo forms render --schema S [--ui U] [--data D] [--step N] [--page privacy|data|summary|receipt] [--css URL]")
 	fmt.Fprintln(w, "      print the HTML page of a step (1-based) for review")
+	fmt.Fprintln(w, "  procedo forms serve --schema S [--ui U] [--addr 127.0.0.1:8089] [--body NAME]")
+	fmt.Fprintln(w, "      serve the whole flow with an in-memory store, to try a form in a browser")
 }
 
 // compileFormFlags reads --schema and --ui and compiles the form. It
@@ -172,4 +182,81 @@ func runFormsRender(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	return 0
+}
+
+// runFormsServe serves the whole flow of one form on a local address, with
+// the store in memory: a preview for analysts and reviewers, not the
+// portal (which is procedo serve).
+func runFormsServe(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("procedo forms serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	schema := fs.String("schema", "", "JSON Schema file (2020-12)")
+	ui := fs.String("ui", "", "UI schema file (optional)")
+	addr := fs.String("addr", "127.0.0.1:8089", "address to listen on")
+	body := fs.String("body", "Comune di prova", "name of the public body in the header")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	f, code := compileForm(*schema, *ui, "it", stderr)
+	if f == nil {
+		return code
+	}
+	h, err := previewHandler(f, *body)
+	if err != nil {
+		fmt.Fprintf(stderr, "procedo forms serve: %v\n", err)
+		return 2
+	}
+	fmt.Fprintf(stdout, "procedo forms serve: http://%s/ (in-memory store, Ctrl-C to stop)\n", *addr)
+	srv := &http.Server{Addr: *addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		fmt.Fprintf(stderr, "procedo forms serve: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// previewHandler is the preview site: the flow at /, the assets at
+// /assets/forms/, a session cookie per browser.
+func previewHandler(f *forms.Form, bodyName string) (http.Handler, error) {
+	r, err := render.New(f, render.Options{BodyName: bodyName, AssetsURL: "/assets/forms"})
+	if err != nil {
+		return nil, err
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	csrf, err := submit.NewCSRF(key, 0)
+	if err != nil {
+		return nil, err
+	}
+	drafts, err := submit.NewDrafts(key, 0)
+	if err != nil {
+		return nil, err
+	}
+	store := submit.NewMemoryStore()
+	h, err := flow.New(flow.Config{
+		Renderer: r, FormID: "preview", Body: "preview", CSRF: csrf, Drafts: drafts,
+		Filer: store, Documents: store, DraftStore: store,
+		Session: func(r *http.Request) string {
+			if c, err := r.Cookie("procedo_preview"); err == nil {
+				return c.Value
+			}
+			return ""
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/assets/forms/", http.StripPrefix("/assets/forms/", http.FileServerFS(formsdist.FS)))
+	mux.Handle("/{$}", h)
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if _, err := req.Cookie("procedo_preview"); err != nil {
+			sid := submit.NewIdempotencyKey()
+			http.SetCookie(w, &http.Cookie{Name: "procedo_preview", Value: sid, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+			req.AddCookie(&http.Cookie{Name: "procedo_preview", Value: sid})
+		}
+		mux.ServeHTTP(w, req)
+	}), nil
 }

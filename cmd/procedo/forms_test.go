@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/procedo/procedo/forms"
 )
 
 func writeFile(t *testing.T, dir, name, content string) string {
@@ -88,5 +93,35 @@ func TestFormsRender(t *testing.T) {
 	stderr.Reset()
 	if code := run([]string{"forms", "render", "--schema", filepath.Join(td, "ztl.schema.json"), "--ui", filepath.Join(td, "ztl.ui.json"), "--step", "9"}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "the form has 4 steps") {
 		t.Fatalf("exit %d, stderr %s", code, stderr.String())
+	}
+}
+
+func TestFormsPreviewServesFlowAndAssets(t *testing.T) {
+	td := filepath.Join("..", "..", "forms", "testdata")
+	schema, _ := os.ReadFile(filepath.Join(td, "ztl.schema.json"))
+	ui, _ := os.ReadFile(filepath.Join(td, "ztl.ui.json"))
+	f, err := forms.Compile(forms.Source{Data: schema}, forms.Source{Data: ui}, forms.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := previewHandler(f, "Comune di prova")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	for path, want := range map[string]string{"/": "Informativa sul trattamento dei dati personali", "/assets/forms/forms.css": "Titillium Web", "/assets/forms/forms.js": "procedo-form"} {
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(b), want) {
+			t.Errorf("%s: %d, lacks %q", path, res.StatusCode, want)
+		}
+		if path == "/" && res.Header.Get("Content-Security-Policy") == "" {
+			t.Error("no Content-Security-Policy on the page")
+		}
 	}
 }

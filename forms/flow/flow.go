@@ -33,9 +33,15 @@ type Config struct {
 	Drafts    *submit.Drafts
 	Filer     submit.Filer
 	Documents submit.DocumentSink
-	Limits    submit.Limits
+	// DraftStore, when set, keeps the drafts saved with "Salva bozza"
+	// and resumes them at ?riprendi=KEY.
+	DraftStore submit.DraftStore
+	Limits     submit.Limits
 	// Session returns the session id of a request (the CSRF token is
-	// bound to it). Required.
+	// bound to it). Required, and it must be non-empty for every request:
+	// the portal sets a session cookie before the first page (see the
+	// preview handler of procedo forms serve); with an empty id every
+	// anonymous visitor would share one CSRF binding.
 	Session func(*http.Request) string
 	// Now is the clock; default time.Now.
 	Now func() time.Time
@@ -78,12 +84,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.receiptPDF(w, r, key)
 			return
 		}
+		if key := r.URL.Query().Get("riprendi"); key != "" && h.cfg.DraftStore != nil {
+			h.resume(w, r, key)
+			return
+		}
 		h.page(w, r, http.StatusOK, render.Page{Kind: render.Privacy, IdempotencyKey: submit.NewIdempotencyKey()}, nil)
 	case http.MethodPost:
 		h.post(w, r)
 	default:
 		w.Header().Set("Allow", "GET, POST")
-		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		h.fail(w, r, http.StatusMethodNotAllowed, "method", errors.New(r.Method))
 	}
 }
 
@@ -109,9 +119,18 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, status int, p ren
 	w.Write(buf.Bytes())
 }
 
+// fail logs what went wrong (in English, for operators) and shows the
+// citizen a page in the form's language with a link to start again.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, what string, err error) {
 	h.cfg.Logger.Warn("form flow", "form", h.cfg.FormID, "body", h.cfg.Body, "step", what, "status", status, "err", err, "path", r.URL.Path)
-	http.Error(w, http.StatusText(status), status)
+	var buf bytes.Buffer
+	if rerr := h.cfg.Renderer.RenderProblem(&buf, status, r.URL.Path); rerr != nil {
+		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
 }
 
 func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
@@ -181,6 +200,14 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 			p.Kind, p.Step = render.Data, step
 		case action == "save":
 			p.Kind, p.Step = render.Data, step
+			if h.cfg.DraftStore != nil {
+				if err := h.saveDraft(r, idem, render.PageID(render.Data, step), data); err != nil {
+					h.fail(w, r, http.StatusInternalServerError, "save draft", err)
+					return
+				}
+				lang := h.form.Lang()
+				p.Notice, p.NoticeURL, p.NoticeLink = forms.Text(lang, "draft.saved"), "?riprendi="+idem, forms.Text(lang, "draft.resume")
+			}
 		default: // next
 			errs = append(errs, stepErrors(h.form, step, h.form.Validate(data), errs)...)
 			if len(errs) > 0 {
@@ -322,12 +349,12 @@ func documents(v any) []string {
 
 func (h *Handler) receiptPDF(w http.ResponseWriter, r *http.Request, key string) {
 	if !submit.ValidIdempotencyKey(key) {
-		http.NotFound(w, r)
+		h.fail(w, r, http.StatusNotFound, "receipt", submit.ErrIdempotencyKey)
 		return
 	}
 	app, err := h.cfg.Filer.Lookup(r.Context(), h.cfg.Body, key)
 	if errors.Is(err, submit.ErrNotFound) {
-		http.NotFound(w, r)
+		h.fail(w, r, http.StatusNotFound, "receipt", err)
 		return
 	}
 	if err != nil {
@@ -356,4 +383,40 @@ func (h *Handler) receiptPDF(w http.ResponseWriter, r *http.Request, key string)
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `attachment; filename="ricevuta-`+strings.ReplaceAll(app.Number, "/", "-")+`.pdf"`)
 	w.Write(buf.Bytes())
+}
+
+func (h *Handler) saveDraft(r *http.Request, key, page string, data any) error {
+	draft, err := h.cfg.Drafts.Encode(h.cfg.FormID, data)
+	if err != nil {
+		return err
+	}
+	return h.cfg.DraftStore.SaveDraft(r.Context(), h.cfg.Body, key, page, draft)
+}
+
+// resume shows the page a saved draft was saved on, with its data.
+func (h *Handler) resume(w http.ResponseWriter, r *http.Request, key string) {
+	if !submit.ValidIdempotencyKey(key) {
+		h.fail(w, r, http.StatusNotFound, "resume", submit.ErrIdempotencyKey)
+		return
+	}
+	pageID, draft, err := h.cfg.DraftStore.LoadDraft(r.Context(), h.cfg.Body, key)
+	if errors.Is(err, submit.ErrNotFound) {
+		h.fail(w, r, http.StatusNotFound, "resume", err)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, "resume", err)
+		return
+	}
+	data, err := h.cfg.Drafts.Decode(h.cfg.FormID, draft)
+	if err != nil {
+		// A draft of an older version of the form: start again.
+		h.fail(w, r, http.StatusConflict, "resume", err)
+		return
+	}
+	kind, step, ok := h.cfg.Renderer.ParsePageID(pageID)
+	if !ok || kind != render.Data {
+		kind, step = render.Data, 0
+	}
+	h.page(w, r, http.StatusOK, render.Page{Kind: kind, Step: step, IdempotencyKey: key}, data)
 }

@@ -49,7 +49,7 @@ func newServer(t testing.TB) (*httptest.Server, *forms.Form, map[string]any, *su
 	store := submit.NewMemoryStore()
 	store.Now = testNow
 	h, err := New(Config{
-		Renderer: r, FormID: "ztl@test", Body: "roccasecca", CSRF: csrf, Drafts: drafts, Filer: store, Documents: store,
+		Renderer: r, FormID: "ztl@test", Body: "roccasecca", CSRF: csrf, Drafts: drafts, Filer: store, Documents: store, DraftStore: store,
 		Session: func(r *http.Request) string {
 			if c, err := r.Cookie("sid"); err == nil {
 				return c.Value
@@ -184,6 +184,18 @@ func TestFullFlowWithoutJavaScript(t *testing.T) {
 		t.Fatalf("back: %d", code)
 	}
 	c.post(f.Encode(data, 0), "next")
+	// Save the draft on step 2 and resume it from the link, as if later.
+	if code := c.post(f.Encode(data, 1), "save"); code != 200 || !strings.Contains(c.last, "Bozza salvata") {
+		t.Fatalf("save: %d", code)
+	}
+	m := regexp.MustCompile(`href="\?riprendi=([a-z2-7]+)"`).FindStringSubmatch(c.last)
+	if m == nil {
+		t.Fatal("no resume link")
+	}
+	req, _ = http.NewRequest("GET", c.url+"?riprendi="+m[1], nil)
+	if code := c.do(req); code != 200 || !strings.Contains(c.last, `data-page="step-2"`) || !strings.Contains(c.last, `value="AB123CD"`) {
+		t.Fatalf("resume: %d", code)
+	}
 	c.post(f.Encode(data, 1), "next")
 	if !strings.Contains(c.last, `data-page="step-3"`) || !strings.Contains(c.last, "Luogo di lavoro") {
 		t.Fatalf("step 3 not reached")
@@ -222,7 +234,7 @@ func TestFullFlowWithoutJavaScript(t *testing.T) {
 		t.Fatalf("second submit: %d", code)
 	}
 	// The PDF receipt.
-	m := regexp.MustCompile(`href="\?ricevuta=([a-z2-7]+)"`).FindStringSubmatch(c.last)
+	m = regexp.MustCompile(`href="\?ricevuta=([a-z2-7]+)"`).FindStringSubmatch(c.last)
 	if m == nil {
 		t.Fatal("no receipt link")
 	}
@@ -267,6 +279,9 @@ func TestRejectedPosts(t *testing.T) {
 			if code := c.do(req); code != tc.want {
 				t.Fatalf("status %d, want %d", code, tc.want)
 			}
+			if !strings.Contains(c.last, "Torna all&#39;inizio del modulo") || !strings.Contains(c.last, `<html lang="it">`) {
+				t.Fatalf("the problem page is not the Italian one:\n%s", c.last)
+			}
 		})
 	}
 	// A token of another session is refused.
@@ -278,5 +293,26 @@ func TestRejectedPosts(t *testing.T) {
 	req.AddCookie(&http.Cookie{Name: "sid", Value: "another-session"})
 	if code := other.do(req); code != 403 {
 		t.Fatalf("csrf of another session: %d", code)
+	}
+}
+
+// TestEnterSubmitsNext: the first submit button of a data page (the one
+// a browser uses when Enter is pressed in a text field) is "next", even on
+// a page whose lists put add/remove buttons before the real one.
+func TestEnterSubmitsNext(t *testing.T) {
+	_, f, data, _ := newServer(t)
+	r, err := render.New(f, render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for step := range f.Steps() {
+		var b bytes.Buffer
+		if err := r.Render(&b, render.Page{Kind: render.Data, Step: step, Data: data}); err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile(`<button type="submit" name="_action" value="([^"]*)"`).FindStringSubmatch(b.String())
+		if m == nil || m[1] != "next" {
+			t.Fatalf("step %d: the first submit button is %v", step+1, m)
+		}
 	}
 }

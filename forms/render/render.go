@@ -96,6 +96,11 @@ type Page struct {
 	Draft string
 	// Receipt is shown on the Receipt page.
 	Receipt ReceiptInfo
+	// Notice is a message shown above the form (e.g. "draft saved"), with
+	// an optional link.
+	Notice     string
+	NoticeURL  string
+	NoticeLink string
 }
 
 // ReceiptInfo is the outcome of a submission.
@@ -148,6 +153,26 @@ func (r *Renderer) Render(w io.Writer, p Page) error {
 	return pageTemplate.ExecuteTemplate(w, "page.html", v)
 }
 
+// RenderProblem writes the page shown when a request cannot go on (an
+// expired session, a request too large, a server error), in the form's
+// language: status selects the message ("problem.<status>" in the
+// catalogue); back is the link to start again.
+func (r *Renderer) RenderProblem(w io.Writer, status int, back string) error {
+	lang := r.form.Lang()
+	key := "problem." + strconv.Itoa(status)
+	if forms.Text(lang, key) == key {
+		key = "problem.500"
+		if status < 500 {
+			key = "problem.400"
+		}
+	}
+	return pageTemplate.ExecuteTemplate(w, "problem.html", map[string]any{
+		"Lang": lang, "Title": r.opts.Title, "BodyName": r.opts.BodyName, "Assets": r.opts.AssetsURL,
+		"Heading": forms.Text(lang, "problem.title"), "Message": forms.Text(lang, key),
+		"Back": back, "BackLabel": forms.Text(lang, "problem.back"),
+	})
+}
+
 // --- view model: everything the templates print, already decided ---
 
 type view struct {
@@ -176,6 +201,9 @@ type view struct {
 	Receipt     ReceiptInfo
 	ReceiptDate string
 	Multipart   bool
+	Notice      string
+	NoticeURL   string
+	NoticeLink  string
 	First       bool
 	Last        bool
 }
@@ -210,8 +238,15 @@ type fieldView struct {
 	// Attrs and InputAttrs are attributes written by fieldAttrs, every
 	// value escaped there (see attr): one template action instead of a
 	// dozen conditionals per field.
-	Attrs        template.HTMLAttr
-	InputAttrs   template.HTMLAttr
+	Attrs      template.HTMLAttr
+	InputAttrs template.HTMLAttr
+	// LabelHTML (label text and required mark) and HelpHTML (the help
+	// element) are written once in Go, escaped there, for the same reason.
+	LabelHTML  template.HTML
+	HelpHTML   template.HTML
+	ErrorBoxID string
+	// HTML is the markup of the field (not lists), see field.go.
+	HTML         template.HTML
 	ID           string
 	Name         string
 	Label        string
@@ -283,6 +318,7 @@ func (r *Renderer) view(p Page) (*view, error) {
 	v := &view{
 		Lang: lang, Title: r.opts.Title, BodyName: r.opts.BodyName, Assets: r.opts.AssetsURL,
 		Action: r.opts.Action, PageID: PageID(p.Kind, p.Step), CSRF: p.CSRF, Idem: p.IdempotencyKey, Draft: p.Draft,
+		Notice: p.Notice, NoticeURL: p.NoticeURL, NoticeLink: p.NoticeLink,
 	}
 	// The flow: privacy, each data step, summary.
 	labels := []string{forms.Text(lang, "step.privacy")}
@@ -588,6 +624,11 @@ func (b *builder) field(e *forms.Element, ptr string, st forms.State, disabled b
 		fv.IsArray = true
 	}
 	fv.Attrs, fv.InputAttrs = fieldAttrs(fv)
+	fv.LabelHTML, fv.HelpHTML = labelHelp(fv)
+	fv.ErrorBoxID = fv.ID + "-error"
+	if !fv.IsArray {
+		fv.HTML = fieldHTML(fv)
+	}
 	return fv
 }
 
@@ -663,6 +704,20 @@ func fieldAttrs(fv *fieldView) (template.HTMLAttr, template.HTMLAttr) {
 		attr(&b, "autocomplete", fv.Autocomplete)
 	}
 	return attrs, template.HTMLAttr(b.String())
+}
+
+// labelHTML writes the label text with the required mark, and the help
+// element.
+func labelHelp(fv *fieldView) (template.HTML, template.HTML) {
+	label := html.EscapeString(fv.Label)
+	if fv.Required {
+		label += `<span class="procedo-required" aria-hidden="true"> *</span>`
+	}
+	help := ""
+	if fv.Help != "" {
+		help = `<small id="` + html.EscapeString(fv.HelpID) + `" class="form-text procedo-help">` + html.EscapeString(fv.Help) + `</small>`
+	}
+	return template.HTML(label), template.HTML(help)
 }
 
 // msgKeys are the data-msg-* attributes, in a fixed order.

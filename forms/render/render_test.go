@@ -225,3 +225,85 @@ func TestUnsupportedSchemaIsRefused(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestDisableRule(t *testing.T) {
+	schema := `{"type":"object","properties":{
+		"confermato":{"type":"boolean","title":"Dati confermati"},
+		"iban":{"type":"string","title":"IBAN","format":"iban"}}}`
+	ui := `{"type":"VerticalLayout","elements":[
+		{"type":"Control","scope":"#/properties/confermato"},
+		{"type":"Control","scope":"#/properties/iban","rule":{"effect":"DISABLE","condition":{"scope":"#/properties/confermato","schema":{"const":true}}}}]}`
+	f, err := forms.Compile(forms.Source{Data: []byte(schema)}, forms.Source{Data: []byte(ui)}, forms.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	locked := map[string]any{"confermato": true, "iban": "IT60X0542811101000000123456"}
+	html := renderString(t, r, Page{Kind: Data, Data: locked})
+	if !regexp.MustCompile(`<div class="procedo-control" id="el1" data-rule="[^"]*DISABLE[^"]*">`).MatchString(html) ||
+		!regexp.MustCompile(`name="\$/iban"[^>]* disabled`).MatchString(html) {
+		t.Fatalf("the disabled control is not rendered disabled:\n%s", html)
+	}
+	// A browser does not post a disabled field: the value stays.
+	got := f.Decode(locked, map[string][]string{"$/confermato": {"true"}}, nil, forms.AllSteps)
+	if got.Data.(map[string]any)["iban"] != "IT60X0542811101000000123456" {
+		t.Fatalf("the disabled value was lost: %v", got.Data)
+	}
+	open := map[string]any{"confermato": false}
+	html = renderString(t, r, Page{Kind: Data, Data: open})
+	if regexp.MustCompile(`name="\$/iban"[^>]* disabled`).MatchString(html) {
+		t.Fatal("the control is disabled while its condition does not hold")
+	}
+	got = f.Decode(open, map[string][]string{"$/iban": {"IT60X0542811101000000123456"}}, nil, forms.AllSteps)
+	if got.Data.(map[string]any)["iban"] != "IT60X0542811101000000123456" || got.Data.(map[string]any)["confermato"] != false {
+		t.Fatalf("enabled control not decoded: %v", got.Data)
+	}
+}
+
+// TestEveryWidgetEscapes puts markup in every label, help, choice, value,
+// file name and error of every widget: it must show as text.
+func TestEveryWidgetEscapes(t *testing.T) {
+	x := `<script>alert('x')</script>"'&`
+	js, _ := json.Marshal(x)
+	s := string(js)
+	schema := `{"type":"object","properties":{
+		"t":{"type":"string","title":` + s + `,"description":` + s + `},
+		"ta":{"type":"string","title":` + s + `,"maxLength":500},
+		"n":{"type":"number","title":` + s + `},
+		"d":{"type":"string","format":"date","title":` + s + `},
+		"sel":{"enum":[` + s + `,"b","c","d","e"],"title":` + s + `},
+		"rad":{"enum":[` + s + `,"b"],"title":` + s + `},
+		"cb":{"type":"boolean","title":` + s + `},
+		"f":{"type":"object","x-procedo-file":{},"title":` + s + `,"properties":{"name":{"type":"string"}}},
+		"l":{"type":"array","title":` + s + `,"items":{"type":"string","title":` + s + `}}
+	},"required":["t","ta","n","d","sel","rad","cb","f","l"]}`
+	f, err := forms.Compile(forms.Source{Data: []byte(schema)}, forms.Source{}, forms.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := map[string]any{"t": x, "ta": x, "sel": x, "rad": x, "cb": true, "f": map[string]any{"name": x}, "l": []any{x}}
+	var errs []forms.FieldError
+	for _, c := range f.Controls() {
+		errs = append(errs, forms.FieldError{Pointer: c.Pointer, Message: x})
+	}
+	for _, p := range []Page{{Kind: Data, Data: data, Errors: errs, Raw: map[string]string{"/n": x}}, {Kind: Summary, Data: data}} {
+		html := renderString(t, r, p)
+		if strings.Contains(html, "<script>alert") || strings.Contains(html, `"'&`) {
+			i := strings.Index(html, "<script>alert")
+			if i < 0 {
+				i = strings.Index(html, `"'&`)
+			}
+			t.Fatalf("unescaped text near %q", html[max(0, i-120):min(len(html), i+40)])
+		}
+		if n := strings.Count(html, "&lt;script&gt;"); n < 10 {
+			t.Fatalf("the text shows only %d times", n)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package submit
 import (
 	"bytes"
 	"compress/flate"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -26,6 +27,14 @@ import (
 //
 // A draft is not encrypted: it holds what the citizen typed and is shown
 // to the same citizen.
+
+// DraftStore keeps the drafts a citizen saves ("Salva bozza"), by body
+// and idempotency key, with the page to resume from. The runtime store
+// implements it; the key is the capability to resume.
+type DraftStore interface {
+	SaveDraft(ctx context.Context, body, key, page, draft string) error
+	LoadDraft(ctx context.Context, body, key string) (page, draft string, err error)
+}
 
 // ErrDraft is the error of a draft that is forged, of another form, or
 // too large.

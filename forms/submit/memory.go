@@ -15,12 +15,13 @@ type MemoryStore struct {
 	counters  map[string]int64
 	documents map[string]*Document
 	apps      map[string]*Application
+	drafts    map[string][2]string
 	Now       func() time.Time
 }
 
 // NewMemoryStore returns an empty store.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{counters: map[string]int64{}, documents: map[string]*Document{}, apps: map[string]*Application{}, Now: time.Now}
+	return &MemoryStore{counters: map[string]int64{}, documents: map[string]*Document{}, apps: map[string]*Application{}, drafts: map[string][2]string{}, Now: time.Now}
 }
 
 // NextNumber implements NumberSource.
@@ -83,4 +84,23 @@ func (m *MemoryStore) Lookup(_ context.Context, body, key string) (*Application,
 		return &cp, nil
 	}
 	return nil, ErrNotFound
+}
+
+// SaveDraft implements DraftStore.
+func (m *MemoryStore) SaveDraft(_ context.Context, body, key, page, draft string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.drafts[body+"\x00"+key] = [2]string{page, draft}
+	return nil
+}
+
+// LoadDraft implements DraftStore.
+func (m *MemoryStore) LoadDraft(_ context.Context, body, key string) (string, string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d, ok := m.drafts[body+"\x00"+key]
+	if !ok {
+		return "", "", ErrNotFound
+	}
+	return d[0], d[1], nil
 }
