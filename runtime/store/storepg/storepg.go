@@ -32,7 +32,7 @@ type Options struct {
 	// search_path (by default "public").
 	Schema       string
 	CreateSchema bool
-	// MaxConns is the size of the connection pool (default 8).
+	// MaxConns is the size of the connection pool (default 16).
 	MaxConns int32
 	// Committers is how many commits may be in flight at once (default 4).
 	// Concurrent Commit calls beyond that are merged into one transaction.
@@ -110,7 +110,7 @@ func poolConfig(url string, opts *Options) (*pgxpool.Config, error) {
 	if opts.Schema != "" {
 		cfg.ConnConfig.RuntimeParams["search_path"] = opts.Schema
 	}
-	cfg.MaxConns = 8
+	cfg.MaxConns = 16
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
 	}
