@@ -23,7 +23,7 @@ run: build ## Build and start procedo.
 	$(BIN)/procedo
 
 .PHONY: test
-test: vet staticcheck gofmt ## Run go vet, staticcheck, the gofmt check and every test.
+test: vet staticcheck gofmt gen-check ## Run go vet, staticcheck, the gofmt check, the generated-code check and every test.
 	$(GO) test -count=1 $(PKGS)
 
 .PHONY: lint
@@ -45,6 +45,20 @@ $(STATICCHECK):
 .PHONY: staticcheck
 staticcheck: $(STATICCHECK)
 	$(STATICCHECK) $(PKGS)
+
+# The bundles of the templates catalogue (folders with a process.bpmn); the
+# Go code generated from each lives in <bundle>/gen/<process>/.
+TEMPLATES := $(patsubst %/process.bpmn,%,$(wildcard templates/*/process.bpmn))
+
+.PHONY: gen
+gen: build ## Regenerate the Go code of every bundle of templates/ and the codegen golden files.
+	@for b in $(TEMPLATES); do echo "procedo gen -o $$b/gen $$b"; $(BIN)/procedo gen -o $$b/gen $$b || exit 1; done
+	$(GO) test ./codegen -run 'TestGolden|TestReferencePackage' -update
+
+.PHONY: gen-check
+gen-check: build ## Fail with a diff when the generated code of a bundle of templates/ is stale.
+	@for b in $(TEMPLATES); do $(BIN)/procedo gen --check -o $$b/gen $$b || { echo "run: make gen"; exit 1; }; done; \
+	echo "gen-check: $(words $(TEMPLATES)) bundle(s) up to date"
 
 .PHONY: bench
 bench: ## Run every benchmark (this module, the bench/ peers, pgbench) and print a table.

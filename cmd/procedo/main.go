@@ -27,6 +27,7 @@ type command struct {
 var commands = []command{
 	{name: "audit", summary: "verify the tamper-evident audit trail (hash chain)", run: runAudit},
 	{name: "bpmn", summary: "work on BPMN 2.0 files: fmt prints the canonical XML", run: runBPMN},
+	{name: "gen", summary: "generate typed Go code from procedure bundles (--check: fail when stale)", run: runGen},
 	{name: "lint", summary: "check BPMN models and bundles for errors and risky constructs", run: runLint},
 	{name: "forms", summary: "validate data against a form, render a form page", run: runForms},
 	{name: "migrate", summary: "apply the store migrations (SQLite data folder or PostgreSQL)", run: runMigrate},

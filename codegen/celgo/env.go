@@ -19,6 +19,12 @@ type Var struct {
 	Name string
 	Type *gotype.Type
 	Go   jen.Code
+	// Optional marks a variable that may be absent, as a case variable
+	// is until the form that sets it is filled: Go reads as an optional
+	// struct field would be declared (a pointer, or a nil slice, map or
+	// json.RawMessage), and reading it while absent is an error, as in
+	// CEL.
+	Optional bool
 }
 
 // Env declares the typed variables of a set of expressions, for checking
@@ -53,6 +59,10 @@ func NewEnv(vars ...Var) (*Env, error) {
 	opts = append(opts, cel.CustomTypeProvider(&provider{Registry: reg, env: e}),
 		// Macro calls let Translate recognise the comprehensions.
 		cel.EnableMacroCallTracking(),
+		// As in the model's environment (designer/model, Model.CELEnv):
+		// an analyst writes importo > 10 for a number. Translate leaves
+		// mixed comparisons to cel-go.
+		cel.CrossTypeNumericComparisons(true),
 		// Property names are form keys, not CEL identifiers: the escape
 		// syntax reads them as p.`luogo di nascita` (ASCII letters, digits,
 		// space and _ . - / only: the CEL grammar).

@@ -32,7 +32,16 @@ func (t *translator) expr(e celast.Expr, sc *scope) (jen.Code, *val, error) {
 		if !ok {
 			return nil, nil, t.fail(e, "identifier %s", e.AsIdent())
 		}
-		c, v := b.v.normalize(b.code)
+		code := b.code
+		if b.opt != "" {
+			// An absent variable is an error when read (CEL "no such
+			// attribute"); the generated struct keeps it nil until set.
+			t.emit(jen.If(jen.Add(code).Op("==").Nil()).Block(jen.Return(t.res, helper("NoSuchKey").Call(jen.Lit(b.opt)))))
+			if b.pointer {
+				code = jen.Parens(jen.Op("*").Add(code))
+			}
+		}
+		c, v := b.v.normalize(code)
 		return c, v, nil
 	case celast.SelectKind:
 		return t.selectExpr(e, sc)

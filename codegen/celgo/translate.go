@@ -119,6 +119,10 @@ type scope struct {
 type binding struct {
 	code jen.Code
 	v    *val
+	// opt is set on an optional variable (Var.Optional): the name it is
+	// reported with when absent, and whether Go holds it behind a pointer.
+	opt     string
+	pointer bool
 }
 
 func (s *scope) lookup(name string) (binding, bool) {
@@ -201,7 +205,12 @@ func (e *Env) Translate(ast *cel.Ast, name string, params ...jen.Code) (*Func, e
 		if err != nil {
 			continue // unusable in Go; an expression reading it fails below
 		}
-		sc.names[n] = binding{code: v.Go, v: vv}
+		b := binding{code: v.Go, v: vv}
+		if v.Optional {
+			b.opt = n
+			b.pointer = (&gotype.Field{Type: v.Type}).Pointer()
+		}
+		sc.names[n] = b
 	}
 	c, v, err := t.expr(t.ast.Expr(), sc)
 	if err != nil {
