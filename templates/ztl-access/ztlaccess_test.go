@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"testing"
 
-	"github.com/procedo/procedo/forms"
 	"github.com/procedo/procedo/runtime"
 	"github.com/procedo/procedo/runtime/processtest"
 	ztlaccess "github.com/procedo/procedo/templates/ztl-access"
@@ -15,7 +14,7 @@ import (
 // TestScenarios runs every scenario of the bundle with the real services
 // (the simulated registry) on a fake clock.
 func TestScenarios(t *testing.T) {
-	def, err := ztlaccess.Definition(forms.Options{})
+	def, err := ztlaccess.Definition()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +62,7 @@ func TestScenarios(t *testing.T) {
 // TestTermSuspended checks that the days waiting for the citizen's
 // integration do not count against the 30-day term.
 func TestTermSuspended(t *testing.T) {
-	def, err := ztlaccess.Definition(forms.Options{})
+	def, err := ztlaccess.Definition()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,8 +78,7 @@ func TestTermSuspended(t *testing.T) {
 	})
 	before := env.Inspect(id).Term.Remaining
 	env.CompleteTask(id, "Istruttoria", "monza.laura.verdi", map[string]any{
-		"esito":     map[string]any{"decisione": "integrazione", "motivazione": "Manca la carta di circolazione"},
-		"checklist": map[string]any{"identita_verificata": true, "requisiti_verificati": false, "nessun_conflitto": true}})
+		"esito":     map[string]any{"decisione": "integrazione", "motivazione": "Manca la carta di circolazione"}})
 	env.AdvanceDays(10)
 	v := env.Inspect(id)
 	if !v.Term.Suspended || v.Term.Remaining != before {

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"crypto/rand"
-	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
@@ -207,45 +206,10 @@ func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"key": r.PathValue("key"), "versions": out})
 }
 
-// bundleHash hashes a zip of a bundle the same way the templates hash
-// their embedded bundle: SHA-256 over the sorted paths and contents.
-func bundleHash(zr *zip.Reader) (string, error) {
-	type file struct {
-		path string
-		data []byte
-	}
-	var files []file
-	for _, f := range zr.File {
-		if f.FileInfo().IsDir() {
-			continue
-		}
-		if f.UncompressedSize64 > 8<<20 {
-			return "", fmt.Errorf("%s: file too large", f.Name)
-		}
-		rc, err := f.Open()
-		if err != nil {
-			return "", fmt.Errorf("%s: %w", f.Name, err)
-		}
-		data, err := io.ReadAll(io.LimitReader(rc, 8<<20))
-		rc.Close()
-		if err != nil {
-			return "", fmt.Errorf("%s: %w", f.Name, err)
-		}
-		files = append(files, file{strings.TrimPrefix(f.Name, "./"), data})
-	}
-	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
-	h := sha256.New()
-	for _, f := range files {
-		fmt.Fprintf(h, "%d:%s;%d:", len(f.path), f.path, len(f.data))
-		h.Write(f.data)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
 // apiDeploy deploys a bundle (a zip of the model folder) in the caller's
-// body. This build deploys the bundles whose code it carries (the
-// templates catalogue); an arbitrary bundle needs the in-memory path
-// (codegen.Load), reported as 422 until it is wired in.
+// body: every executable process of it becomes a new version (or the
+// existing one, for the same hash). A process whose generated code this
+// binary carries runs that code; any other runs in memory (codegen.Load).
 func (s *Server) apiDeploy(w http.ResponseWriter, r *http.Request) {
 	u := info(r).user
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/zip" {
@@ -257,34 +221,35 @@ func (s *Server) apiDeploy(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, http.StatusRequestEntityTooLarge, "too-large", "The bundle exceeds 32 MiB.", nil)
 		return
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
+	if s.cfg.Load == nil {
+		s.problem(w, r, http.StatusUnprocessableEntity, "unsupported", "This server does not deploy bundles.", nil)
+		return
+	}
+	if _, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err != nil {
 		s.problem(w, r, http.StatusBadRequest, "bad-bundle", "Not a zip archive: "+err.Error(), nil)
 		return
 	}
-	hash, err := bundleHash(zr)
+	defs, err := s.cfg.Load(data)
 	if err != nil {
-		s.problem(w, r, http.StatusBadRequest, "bad-bundle", err.Error(), nil)
+		s.problem(w, r, http.StatusUnprocessableEntity, "bad-bundle", err.Error(), nil)
 		return
 	}
-	var proc *Procedure
-	for _, p := range s.order {
-		if p.Definition.Hash == hash {
-			proc = p
+	out := []map[string]any{}
+	for _, def := range defs {
+		for _, p := range s.order {
+			if p.Definition.Hash == def.Hash {
+				def = p.Definition // the generated code of the same version
+			}
 		}
+		dep, err := s.cfg.Engine.Deploy(r.Context(), &runtime.DeployParams{Body: u.Body, Definition: def, Bundle: data, Actor: u.ID})
+		if err != nil {
+			s.problem(w, r, http.StatusUnprocessableEntity, "not-executable", err.Error(), nil)
+			return
+		}
+		s.audit(r, "procedure.deployed", "", map[string]any{"process": dep.ProcessKey, "version": dep.Version, "hash": dep.Hash})
+		out = append(out, map[string]any{"key": dep.ProcessKey, "version": VersionJSON{Version: dep.Version, Hash: dep.Hash, DeployedAt: dep.DeployedAt, DeployedBy: dep.DeployedBy}})
 	}
-	if proc == nil {
-		s.problem(w, r, http.StatusUnprocessableEntity, "unknown-bundle",
-			"This build deploys only the bundles whose code it carries (hash "+hash[:12]+" is not one); in-memory deployment needs codegen.Load.", nil)
-		return
-	}
-	dep, err := s.cfg.Engine.Deploy(r.Context(), &runtime.DeployParams{Body: u.Body, Definition: proc.Definition, Bundle: data, Actor: u.ID})
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	s.audit(r, "procedure.deployed", "", map[string]any{"process": dep.ProcessKey, "version": dep.Version, "hash": dep.Hash})
-	writeJSON(w, http.StatusCreated, map[string]any{"key": dep.ProcessKey, "version": VersionJSON{Version: dep.Version, Hash: dep.Hash, DeployedAt: dep.DeployedAt, DeployedBy: dep.DeployedBy}})
+	writeJSON(w, http.StatusCreated, map[string]any{"deployed": out})
 }
 
 // StartRequest starts an instance.
@@ -610,17 +575,18 @@ func (s *Server) apiTaskAction(w http.ResponseWriter, r *http.Request) {
 		if len(req.Payload) == 0 {
 			req.Payload = json.RawMessage(`{}`)
 		}
-		err = s.cfg.Engine.CompleteTask(ctx, &runtime.CompleteTaskParams{Body: u.Body, TaskID: t.ID, Actor: u.ID, Payload: req.Payload})
-		if err == nil {
-			var payload map[string]any
-			_ = json.Unmarshal(req.Payload, &payload)
-			detail = map[string]any{"payload": payload}
-			if proc := s.procs[t.ProcessKey]; proc != nil && proc.Message != nil {
-				if msg := proc.Message(t.ElementID, payload); msg != "" {
-					_ = s.cfg.DB.AddNote(ctx, &webdb.Note{Body: u.Body, InstanceID: t.InstanceID, Author: u.ID, Visibility: webdb.Citizen, Text: msg, CreatedAt: s.cfg.Now()})
-				}
-			}
+		var payload map[string]any
+		if err := json.Unmarshal(req.Payload, &payload); err != nil || payload == nil {
+			s.problem(w, r, http.StatusBadRequest, "malformed-json", "payload must be a JSON object", nil)
+			return
 		}
+		proc := s.procs[t.ProcessKey]
+		if proc == nil {
+			s.problem(w, r, http.StatusConflict, "conflict", "The procedure of this task is not served by this node.", nil)
+			return
+		}
+		_, err = s.complete(ctx, u, proc, t, payload)
+		detail = map[string]any{"payload": payload}
 	}
 	if err != nil {
 		s.apiFail(w, r, err)

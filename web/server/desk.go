@@ -509,16 +509,9 @@ func (s *Server) completeTask(w http.ResponseWriter, r *http.Request) {
 		s.showCase(w, r, http.StatusUnprocessableEntity, t.ID, errs)
 		return
 	}
-	js, _ := json.Marshal(payload)
-	err = s.cfg.Engine.CompleteTask(ctx, &runtime.CompleteTaskParams{Body: u.Body, TaskID: t.ID, Actor: u.ID, Payload: js})
-	if err != nil {
+	if _, err := s.complete(ctx, u, proc, t, payload); err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	if proc.Message != nil {
-		if msg := proc.Message(t.ElementID, payload); msg != "" {
-			_ = s.cfg.DB.AddNote(ctx, &webdb.Note{Body: u.Body, InstanceID: t.InstanceID, Author: u.ID, Visibility: webdb.Citizen, Text: msg, CreatedAt: s.cfg.Now()})
-		}
 	}
 	s.audit(r, "task.completed", t.InstanceID, map[string]any{"task": t.ID, "element": t.ElementID, "payload": payload})
 	s.hub.notify(u.Body)

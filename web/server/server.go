@@ -72,6 +72,10 @@ type Config struct {
 	// MaxUpload bounds an uploaded document (default 10 MiB).
 	MaxUpload int64
 	Now       func() time.Time
+	// Load builds the in-memory definitions of a bundle archive (zip),
+	// for POST /api/v1/deployments; nil disables deployment of bundles
+	// this binary does not carry.
+	Load func(bundle []byte) ([]*runtime.Definition, error)
 }
 
 // Server serves the portal, the desk, the API and the websocket feed.

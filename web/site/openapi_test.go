@@ -1,7 +1,9 @@
 package site_test
 
 import (
+	"archive/zip"
 	"bytes"
+	"io"
 	"encoding/json"
 	"net/http"
 	"regexp"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	ztlaccess "github.com/procedo/procedo/templates/ztl-access"
 	"github.com/procedo/procedo/web/server"
 )
 
@@ -203,4 +206,67 @@ func TestOpenAPIContract(t *testing.T) {
 	if len(k.seen) < 15 {
 		t.Errorf("only %d (operation, status) pairs checked: %v", len(k.seen), k.seen)
 	}
+}
+
+// TestDeployBundle deploys the ZTL bundle as a zip through the API: the
+// same bundle is the version already deployed (its generated code); a
+// changed bundle becomes version 2, built in memory by codegen.Load.
+func TestDeployBundle(t *testing.T) {
+	e := newEnv(t, false)
+	k := newContract(t)
+	admin := e.login("monza.admin")
+	admin.get("/portal")
+	zipped, err := ztlaccess.BundleZip()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, b := k.call(admin, "POST", "/api/v1/deployments", "application/zip", zipped)
+	if code != 201 || !strings.Contains(string(b), `"version":1`) {
+		t.Fatalf("same bundle: %d %s", code, b)
+	}
+	changed := rezip(t, zipped, "process.bpmn", func(s string) string {
+		return strings.Replace(s, `procedo:sla="P10D"`, `procedo:sla="P5D"`, 1)
+	})
+	code, b = k.call(admin, "POST", "/api/v1/deployments", "application/zip", changed)
+	if code != 201 || !strings.Contains(string(b), `"version":2`) {
+		t.Fatalf("changed bundle: %d %s", code, b)
+	}
+	broken := rezip(t, zipped, "process.bpmn", func(s string) string { return strings.Replace(s, `targetRef="Respinta"`, `targetRef="Nessuno"`, 1) })
+	code, b = k.call(admin, "POST", "/api/v1/deployments", "application/zip", broken)
+	if code != 422 || !strings.Contains(string(b), "Nessuno") {
+		t.Fatalf("broken bundle: %d %s", code, b)
+	}
+	laura := e.login("monza.laura.verdi")
+	laura.get("/desk")
+	code, _ = k.call(laura, "POST", "/api/v1/deployments", "application/zip", zipped)
+	if code != 403 {
+		t.Errorf("an official deploys: %d", code)
+	}
+	var vers struct{ Versions []struct{ Version int } }
+	laura.api("GET", "/api/v1/procedures/ztl-access/versions", nil, &vers)
+	if len(vers.Versions) != 2 {
+		t.Errorf("versions: %+v", vers)
+	}
+}
+
+// rezip returns the archive with one file changed by f.
+func rezip(t *testing.T, data []byte, name string, f func(string) string) []byte {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, file := range zr.File {
+		rc, _ := file.Open()
+		content, _ := io.ReadAll(rc)
+		rc.Close()
+		if file.Name == name {
+			content = []byte(f(string(content)))
+		}
+		w, _ := zw.Create(file.Name)
+		w.Write(content)
+	}
+	zw.Close()
+	return buf.Bytes()
 }

@@ -19,7 +19,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/procedo/procedo/forms"
 	"github.com/procedo/procedo/runtime"
 	"github.com/procedo/procedo/runtime/store"
 	"github.com/procedo/procedo/runtime/store/storepg"
@@ -107,7 +106,7 @@ func Open(ctx context.Context, opts Options) (*Site, error) {
 	}
 	dir := auth.DemoDirectory()
 	svc := &ztlaccess.Services{Registry: opts.Registry, Now: opts.Clock.Now, BodyName: func(b string) string { return auth.BodyName(dir, b) }}
-	s.Engine, err = runtime.New(runtime.Options{Store: s.Store, Clock: opts.Clock, Logger: opts.Logger, Handlers: svc.Handlers()})
+	s.Engine, err = runtime.New(runtime.Options{Store: s.Store, Clock: opts.Clock, Logger: opts.Logger, Handlers: svc.Handlers(), Resolver: Resolve})
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -120,13 +119,13 @@ func Open(ctx context.Context, opts Options) (*Site, error) {
 		_, err := s.Engine.AddDocument(ctx, &runtime.AddDocumentParams{Body: body, InstanceID: id, Name: name, MediaType: mt, Content: content, Actor: "system"})
 		return err
 	}
-	ztl, err := ZTL(forms.Options{Now: opts.Clock.Now})
+	ztl, err := ZTL()
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	s.Server, err = server.New(server.Config{Engine: s.Engine, DB: s.DB, Directory: dir, Procedures: []*server.Procedure{ztl}, Key: key,
-		DevLogin: opts.DevLogin, SecureCookies: opts.SecureCookies, Logger: opts.Logger, Now: opts.Clock.Now})
+		DevLogin: opts.DevLogin, SecureCookies: opts.SecureCookies, Logger: opts.Logger, Now: opts.Clock.Now, Load: LoadZip})
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -139,22 +138,22 @@ func Open(ctx context.Context, opts Options) (*Site, error) {
 }
 
 // ZTL is the "Permesso di accesso alla ZTL" procedure of the templates
-// catalogue, as the server offers it.
-func ZTL(fo forms.Options) (*server.Procedure, error) {
-	def, err := ztlaccess.Definition(fo)
+// catalogue, as the server offers it: its generated definition and forms.
+func ZTL() (*server.Procedure, error) {
+	def, err := ztlaccess.Definition()
 	if err != nil {
 		return nil, err
 	}
-	fs := map[string]*forms.Form{}
-	for _, n := range ztlaccess.FormNames {
-		f, err := ztlaccess.Form(n, fo)
-		if err != nil {
-			return nil, err
-		}
-		fs[n] = f
+	fs, err := ztlaccess.Forms()
+	if err != nil {
+		return nil, err
+	}
+	bundle, err := ztlaccess.BundleZip()
+	if err != nil {
+		return nil, err
 	}
 	return &server.Procedure{
-		Key: ztlaccess.ProcessKey, Definition: def, StartForm: "domanda", Forms: fs, Checklists: ztlaccess.Checklists, Phases: ztlaccess.Phases,
+		Key: ztlaccess.ProcessKey, Definition: def, Bundle: bundle, StartForm: "domanda", Forms: fs, Checklists: ztlaccess.Checklists, Phases: ztlaccess.Phases,
 		Info: server.ServiceInfo{
 			Title: "Permesso di accesso alla ZTL",
 			What:  "Il permesso consente al veicolo indicato di entrare nella Zona a Traffico Limitato per un anno, nelle fasce orarie previste.",
