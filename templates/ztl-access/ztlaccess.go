@@ -194,7 +194,9 @@ func (s *Services) RilascioDelPermesso(ctx context.Context, call *runtime.Servic
 		plate = normPlate(v.Veicolo.Targa)
 	}
 	number := "ZTL-" + call.BusinessKey
-	day := func(t time.Time) generated.Date { return generated.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()} }
+	day := func(t time.Time) generated.Date {
+		return generated.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+	}
 	fromT := now.In(rome)
 	toT := fromT.AddDate(1, 0, 0)
 	from, to := fromT.Format("2006-01-02"), toT.Format("2006-01-02")
@@ -232,5 +234,3 @@ var rome = func() *time.Location {
 	}
 	return loc
 }()
-
-

@@ -42,7 +42,7 @@ func TestBadInput(t *testing.T) {
 	laura.api("GET", "/api/v1/instances/"+id, nil, &before)
 
 	giulia := e.login("monza.giulia.bianchi")
-	anna := e.login("monza.anna.galli")       // Ambiente, not Polizia Locale
+	anna := e.login("monza.anna.galli")         // Ambiente, not Polizia Locale
 	carmela := e.login("messina.carmela.greco") // Polizia Locale of Messina
 	anon := &user{e: e, c: &http.Client{}}
 	laura.get("/desk")

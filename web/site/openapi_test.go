@@ -3,8 +3,8 @@ package site_test
 import (
 	"archive/zip"
 	"bytes"
-	"io"
 	"encoding/json"
+	"io"
 	"net/http"
 	"regexp"
 	"strconv"
