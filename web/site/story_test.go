@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/procedo/procedo/internal/testenv"
 	"github.com/procedo/procedo/runtime/processtest"
 	"github.com/procedo/procedo/web/site"
@@ -52,6 +54,9 @@ func newEnv(t *testing.T, pg bool) *env {
 	t.Cleanup(func() {
 		srv.Close()
 		s.Close()
+		if pg {
+			dropSchema(t, opts.DatabaseURL, opts.Schema)
+		}
 	})
 	return &env{t: t, site: s, srv: srv, clock: clock}
 }
@@ -385,5 +390,17 @@ func story(t *testing.T, e *env) {
 	n, err := e.site.DB.Verify(context.Background(), "monza")
 	if err != nil || n < 6 {
 		t.Errorf("audit trail: %d entries, %v", n, err)
+	}
+}
+
+func dropSchema(t *testing.T, url, schema string) {
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Logf("drop schema %s: %v", schema, err)
+		return
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+		t.Logf("drop schema %s: %v", schema, err)
 	}
 }
