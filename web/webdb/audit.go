@@ -7,7 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -44,13 +46,86 @@ func hashOf(e *Entry) string {
 }
 
 // Append adds an entry at the end of the chain of e.Body, setting Seq,
-// PrevHash and Hash. Concurrent appends to one body are serialised by the
-// head row (row lock on PostgreSQL, the single writer on SQLite).
+// PrevHash and Hash, and returns when it is committed.
+//
+// Appends are group-committed: one writer goroutine takes every entry
+// waiting and writes them in one transaction, so that the chain's head
+// row — locked FOR UPDATE on PostgreSQL, which keeps nodes sharing the
+// database in one chain — is held once per batch rather than once per
+// entry. A failed batch fails every entry in it; none is half-written.
 func (d *DB) Append(ctx context.Context, e *Entry) error {
 	if e.Detail == "" {
 		e.Detail = "{}"
 	}
 	e.At = time.UnixMicro(e.At.UTC().UnixMicro()).UTC()
+	d.auditOnce.Do(d.startAuditWriter)
+	req := &appendReq{e: e, done: make(chan error, 1)}
+	select {
+	case d.auditQ <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-d.closed:
+		return errors.New("webdb: closed")
+	}
+	select {
+	case err := <-req.done:
+		return err
+	case <-ctx.Done():
+		// The entry may still be written: the caller only stops waiting.
+		return ctx.Err()
+	}
+}
+
+type appendReq struct {
+	e    *Entry
+	done chan error
+}
+
+// maxAuditBatch bounds one group commit.
+const maxAuditBatch = 512
+
+func (d *DB) startAuditWriter() {
+	d.auditWG.Add(1)
+	go func() {
+		defer d.auditWG.Done()
+		for {
+			var first *appendReq
+			select {
+			case first = <-d.auditQ:
+			case <-d.closed:
+				return
+			}
+			batch := []*appendReq{first}
+		more:
+			for len(batch) < maxAuditBatch {
+				select {
+				case r := <-d.auditQ:
+					batch = append(batch, r)
+				default:
+					break more
+				}
+			}
+			err := d.appendBatch(context.Background(), batch)
+			for _, r := range batch {
+				if err != nil {
+					r.e.Seq, r.e.PrevHash, r.e.Hash = 0, "", ""
+				}
+				r.done <- err
+			}
+		}
+	}()
+}
+
+func (d *DB) appendBatch(ctx context.Context, batch []*appendReq) error {
+	byBody := map[string][]*Entry{}
+	var bodies []string
+	for _, r := range batch {
+		if byBody[r.e.Body] == nil {
+			bodies = append(bodies, r.e.Body)
+		}
+		byBody[r.e.Body] = append(byBody[r.e.Body], r.e)
+	}
+	sort.Strings(bodies) // one lock order on every node: no deadlock
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("webdb: audit: %w", err)
@@ -62,24 +137,40 @@ func (d *DB) Append(ctx context.Context, e *Entry) error {
 	} else {
 		insertHead = `INSERT OR IGNORE INTO web_audit_head (body, seq, hash) VALUES (?, 0, ?)`
 	}
-	if _, err := tx.ExecContext(ctx, d.rebind(insertHead), e.Body, genesis); err != nil {
-		return fmt.Errorf("webdb: audit head: %w", err)
-	}
 	lock := `SELECT seq, hash FROM web_audit_head WHERE body = ?`
 	if d.pg {
 		lock += ` FOR UPDATE`
 	}
-	if err := tx.QueryRowContext(ctx, d.rebind(lock), e.Body).Scan(&e.Seq, &e.PrevHash); err != nil {
-		return fmt.Errorf("webdb: audit head: %w", err)
-	}
-	e.Seq++
-	e.Hash = hashOf(e)
-	if _, err := tx.ExecContext(ctx, d.rebind(`INSERT INTO web_audit (body, seq, at, actor, action, case_id, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)`),
-		e.Body, e.Seq, micros(e.At), e.Actor, e.Action, e.CaseID, e.Detail, e.PrevHash, e.Hash); err != nil {
-		return fmt.Errorf("webdb: audit append: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, d.rebind(`UPDATE web_audit_head SET seq = ?, hash = ? WHERE body = ?`), e.Seq, e.Hash, e.Body); err != nil {
-		return fmt.Errorf("webdb: audit head: %w", err)
+	for _, body := range bodies {
+		if _, err := tx.ExecContext(ctx, d.rebind(insertHead), body, genesis); err != nil {
+			return fmt.Errorf("webdb: audit head: %w", err)
+		}
+		var seq int64
+		var prev string
+		if err := tx.QueryRowContext(ctx, d.rebind(lock), body).Scan(&seq, &prev); err != nil {
+			return fmt.Errorf("webdb: audit head: %w", err)
+		}
+		entries := byBody[body]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO web_audit (body, seq, at, actor, action, case_id, detail, prev_hash, hash) VALUES `)
+		args := make([]any, 0, 9*len(entries))
+		for i, e := range entries {
+			seq++
+			e.Seq, e.PrevHash = seq, prev
+			e.Hash = hashOf(e)
+			prev = e.Hash
+			if i > 0 {
+				q.WriteString(",")
+			}
+			q.WriteString("(?,?,?,?,?,?,?,?,?)")
+			args = append(args, e.Body, e.Seq, micros(e.At), e.Actor, e.Action, e.CaseID, e.Detail, e.PrevHash, e.Hash)
+		}
+		if _, err := tx.ExecContext(ctx, d.rebind(q.String()), args...); err != nil {
+			return fmt.Errorf("webdb: audit append: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, d.rebind(`UPDATE web_audit_head SET seq = ?, hash = ? WHERE body = ?`), seq, prev, body); err != nil {
+			return fmt.Errorf("webdb: audit head: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("webdb: audit commit: %w", err)

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -31,6 +32,16 @@ import (
 type DB struct {
 	db *sql.DB
 	pg bool
+
+	auditOnce sync.Once
+	auditQ    chan *appendReq
+	auditWG   sync.WaitGroup
+	closed    chan struct{}
+	closeOnce sync.Once
+}
+
+func newDB(db *sql.DB, pg bool) *DB {
+	return &DB{db: db, pg: pg, auditQ: make(chan *appendReq, 1024), closed: make(chan struct{})}
 }
 
 // ErrNotFound is returned when a row does not exist in the body.
@@ -49,7 +60,7 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 	// One connection serialises writers, which the audit chain needs
 	// anyway; SQLite allows one writer at a time.
 	db.SetMaxOpenConns(1)
-	d := &DB{db: db}
+	d := newDB(db, false)
 	if err := d.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -70,7 +81,7 @@ func OpenPostgres(ctx context.Context, url, schema string) (*DB, error) {
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(16)
-	d := &DB{db: db, pg: true}
+	d := newDB(db, true)
 	if err := d.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -78,8 +89,13 @@ func OpenPostgres(ctx context.Context, url, schema string) (*DB, error) {
 	return d, nil
 }
 
-// Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+// Close stops the audit writer (after the batch in flight) and closes the
+// database.
+func (d *DB) Close() error {
+	d.closeOnce.Do(func() { close(d.closed) })
+	d.auditWG.Wait()
+	return d.db.Close()
+}
 
 // rebind turns ? placeholders into $1, $2… for PostgreSQL.
 func (d *DB) rebind(q string) string {
