@@ -42,7 +42,7 @@ func fieldsOf(f *forms.Form, prefix string) []fieldView {
 const fieldsTemplate = `{{define "fields"}}{{range .}}
 <div class="mb-3">
 {{if eq .Widget "radio"}}<fieldset><legend class="form-label fs-6">{{.Label}}{{if .Required}} *{{end}}</legend>
- {{$f := .}}{{range .Options}}<div class="form-check"><input class="form-check-input" type="radio" name="{{$f.Name}}" id="{{$f.ID}}-{{.Value}}" value="{{.Value}}"{{if $f.Required}} required{{end}}><label class="form-check-label" for="{{$f.ID}}-{{.Value}}">{{.Label}}</label></div>{{end}}</fieldset>
+ {{$f := .}}{{range $i, $o := .Options}}<div class="form-check"><input class="form-check-input" type="radio" name="{{$f.Name}}" id="{{$f.ID}}-{{$i}}" value="{{$o.Value}}"{{if $f.Required}} required{{end}}><label class="form-check-label" for="{{$f.ID}}-{{$i}}">{{$o.Label}}</label></div>{{end}}</fieldset>
 {{else if eq .Widget "checkbox"}}<div class="form-check"><input class="form-check-input" type="checkbox" name="{{.Name}}" id="{{.ID}}" value="true"><label class="form-check-label" for="{{.ID}}">{{.Label}}</label></div>
 {{else if eq .Widget "select"}}<label class="form-label" for="{{.ID}}">{{.Label}}</label><select class="form-select" name="{{.Name}}" id="{{.ID}}"><option value=""></option>{{range .Options}}<option value="{{.Value}}">{{.Label}}</option>{{end}}</select>
 {{else if eq .Widget "file"}}<label class="form-label" for="{{.ID}}">{{.Label}}</label><input class="form-control" type="file" name="{{.Name}}" id="{{.ID}}"{{if .Accept}} accept="{{.Accept}}"{{end}}>

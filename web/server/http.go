@@ -1,12 +1,14 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -64,6 +66,18 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 		w.ri.status = http.StatusOK
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// Hijack hands the connection to the websocket upgrader.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("the connection cannot be hijacked")
+	}
+	if w.ri.status == 0 {
+		w.ri.status = http.StatusSwitchingProtocols
+	}
+	return h.Hijack()
 }
 
 // Unwrap lets http.ResponseController and the websocket upgrader reach
@@ -200,6 +214,7 @@ func (s *Server) routes() {
 	m.Handle("GET /assets/forms/", http.StripPrefix("/assets/forms/", http.FileServerFS(formsdist.FS)))
 	m.Handle("GET /assets/web/", http.StripPrefix("/assets/web/", http.FileServerFS(staticFS)))
 	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/portal", http.StatusSeeOther) })
+	m.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 
 	m.HandleFunc("GET /login", s.loginPage)
