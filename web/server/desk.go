@@ -46,6 +46,7 @@ func init() {
 <dt class="col-sm-3">{{t "case.term"}}</dt><dd class="col-sm-9" data-term>{{.Term}}</dd>
 </dl>
 <h2 class="h4">{{t "case.diagram"}}</h2>
+{{if .Diagram}}<figure class="diagram-figure" data-diagram-svg>{{.Diagram}}</figure>{{end}}
 <ol class="diagram-steps" data-diagram>{{range .Steps}}<li class="{{.Class}}" data-element="{{.ID}}">{{.Name}}{{if .Visits}} ×{{.Visits}}{{end}}</li>{{end}}</ol>
 {{range .Tasks}}<section class="card card-bg mb-4" aria-labelledby="task-{{.Task.ID}}"><div class="card-body">
 <h2 class="h4" id="task-{{.Task.ID}}">{{t "case.complete"}}: {{.Task.Name}}</h2>
@@ -381,6 +382,19 @@ func (s *Server) showCase(w http.ResponseWriter, r *http.Request, status int, er
 			steps = append(steps, st)
 		}
 	}
+	var svg template.HTML
+	if d, err := s.diagramOf(ctx, u.Body, view.DefinitionHash); err != nil {
+		info(r).log.Warn("diagram", "case", id, "err", err) // the page works without it
+	} else if d != nil {
+		current, visited := map[string]bool{}, map[string]bool{}
+		for _, wt := range view.Waiting {
+			current[wt.Element] = true
+		}
+		for el, n := range view.Visits {
+			visited[el] = n > 0
+		}
+		svg = d.svg(s.title(c.ProcessKey)+" — "+s.phase(view), current, visited)
+	}
 	docs, err := s.documentsOf(ctx, u.Body, id)
 	if err != nil {
 		s.fail(w, r, err)
@@ -410,7 +424,7 @@ func (s *Server) showCase(w http.ResponseWriter, r *http.Request, status int, er
 	s.render(w, r, status, "deskcase", c.Number, map[string]any{"Case": c, "View": view, "Title": s.title(c.ProcessKey),
 		"Status": T(r, "status."+string(view.Status)), "Phase": s.phase(view), "Term": termText(r, view.Term), "Steps": steps,
 		"Tasks": panels, "Documents": docs, "Notes": notes, "History": history, "Vars": string(pretty),
-		"Colleagues": s.colleagues(u.Body), "Offices": s.bodyOffices(u.Body)})
+		"Colleagues": s.colleagues(u.Body), "Offices": s.bodyOffices(u.Body), "Diagram": svg})
 }
 
 // eventText is the timeline line of a history event ("" to leave it out).

@@ -65,6 +65,7 @@ func storyInChromium(t *testing.T, pg bool) {
 	var report struct {
 		Steps []struct {
 			Name         string
+			Current      string
 			Number       string
 			CaseID       string
 			Refreshed    bool
@@ -95,6 +96,9 @@ func storyInChromium(t *testing.T, pg bool) {
 		if _, ok := steps[want]; !ok {
 			t.Fatalf("step %q not reached: %+v", want, report.Steps)
 		}
+	}
+	if s, ok := steps["diagram"]; !ok || report.Steps[s].Current != "Istruttoria" {
+		t.Errorf("the diagram does not mark the current task: %+v", report.Steps)
 	}
 	if s := report.Steps[steps["task arrived live"]]; !s.Refreshed {
 		t.Error("the task appeared without the live refresh")

@@ -83,6 +83,8 @@ try {
   step('task arrived live', { refreshed: (await desk.getAttribute('#tasks', 'data-refreshed')) !== null });
   await Promise.all([desk.waitForNavigation(), desk.click(`${row} [data-claim]`)]);
   await desk.goto(base + '/desk/casi/' + caseId);
+  const current = await desk.getAttribute('svg.bpmn-diagram g.current', 'data-element');
+  step('diagram', { current });
   await tick(desk, `[name="$/esito/decisione"][value='"integrazione"']`);
   await desk.fill('[name="$/esito/motivazione"]', 'Allegare il contratto di locazione');
   await tick(desk, '[name="$/checklist/identita_verificata"]');

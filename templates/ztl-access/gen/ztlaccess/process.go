@@ -8,7 +8,7 @@ import runtime "github.com/procedo/procedo/runtime"
 const ProcessKey = "ztl-access"
 
 // Hash identifies this version of the bundle (its BPMN document and forms) and this process: instances refer to their definition by it.
-const Hash = "sha256:bbcc3739655a503a2caab5f3d98084069a658d68c1e975879264c530f2a98cc1"
+const Hash = "sha256:78bec870a1234adabd9a5263822d48d96078c53f2f2b141651f7850412de4dbe"
 
 // Definition returns the runtime definition of process "ztl-access" (Permesso di accesso alla ZTL), built from process.bpmn. Deploy it with Engine.Deploy, or carry it with Engine.Register; bind the service tasks with Handlers.
 func Definition() (*runtime.Definition, error) {
