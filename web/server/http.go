@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -121,9 +122,17 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 		sw := &statusWriter{ResponseWriter: w, ri: ri}
 		next.ServeHTTP(sw, r.WithContext(ctx))
-		ri.log.Info("http", "method", r.Method, "path", r.URL.Path, "status", ri.status, "ms", float64(time.Since(start).Microseconds())/1000)
+		attrs = []any{"method", r.Method, "path", r.URL.Path, "status", ri.status, "ms", float64(time.Since(start).Microseconds()) / 1000}
+		if m := caseInPath.FindStringSubmatch(r.URL.Path); m != nil {
+			attrs = append(attrs, "case", m[1])
+		}
+		ri.log.Info("http", attrs...)
 	})
 }
+
+// caseInPath finds the case (instance) id in the URL of a request, for
+// the log line.
+var caseInPath = regexp.MustCompile(`/(?:casi|pratiche|instances)/([A-Za-z0-9_.-]+)`)
 
 // ensureSession gives an anonymous visitor a session, so that CSRF tokens
 // (bound to the session id) exist before login.

@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -133,5 +134,54 @@ func TestBadInput(t *testing.T) {
 	laura.api("GET", "/api/v1/tasks", nil, &tasks)
 	if len(tasks.Tasks) != 1 || tasks.Tasks[0].Assignee != "" {
 		t.Errorf("tasks changed: %+v", tasks)
+	}
+}
+
+// TestReassignAndNotes: a reassignment needs a reason and shows in the
+// history; an internal note stays internal.
+func TestReassignAndNotes(t *testing.T) {
+	e := newEnv(t, false)
+	mario := e.login("monza.mario.rossi")
+	_, id := mario.apply("RSSMRA85T10A562S")
+	laura := e.login("monza.laura.verdi")
+	tk := laura.taskOf(id, "Istruttoria")
+	laura.get("/desk/casi/" + id)
+	laura.postForm("/desk/attivita/"+tk.ID+"/reassign", url.Values{"_csrf": {laura.csrf()}, "to": {"monza.paolo.neri"}, "reason": {"  "}})
+	if laura.code != 422 {
+		t.Fatalf("reassign without a reason: %d", laura.code)
+	}
+	laura.get("/desk/casi/" + id)
+	laura.postForm("/desk/attivita/"+tk.ID+"/reassign", url.Values{"_csrf": {laura.csrf()}, "to": {"messina.carmela.greco"}, "reason": {"x"}})
+	if laura.code != 422 {
+		t.Fatalf("reassign to another body's official: %d", laura.code)
+	}
+	laura.get("/desk/casi/" + id)
+	laura.postForm("/desk/attivita/"+tk.ID+"/reassign", url.Values{"_csrf": {laura.csrf()}, "to": {"monza.paolo.neri"}, "reason": {"Ferie della collega"}})
+	if laura.code != 200 || !strings.Contains(laura.last, "Ferie della collega") {
+		t.Fatalf("reassign: %d\n%s", laura.code, laura.last)
+	}
+	paolo := e.login("monza.paolo.neri")
+	if got := paolo.taskOf(id, "Istruttoria"); got.Assignee != "monza.paolo.neri" {
+		t.Errorf("assignee after reassignment: %q", got.Assignee)
+	}
+	paolo.get("/desk/casi/" + id)
+	paolo.postForm("/desk/casi/"+id+"/note", url.Values{"_csrf": {paolo.csrf()}, "text": {"Verificare la residenza all'anagrafe"}})
+	if paolo.code != 200 || !strings.Contains(paolo.last, "Verificare la residenza") {
+		t.Fatalf("note: %d", paolo.code)
+	}
+	mario.get("/portal/pratiche/" + id)
+	if strings.Contains(mario.last, "Verificare la residenza") {
+		t.Error("the citizen reads an internal note")
+	}
+	trail, err := e.site.DB.Trail(context.Background(), "monza", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, en := range trail {
+		actions = append(actions, en.Action)
+	}
+	if got := strings.Join(actions, " "); got != "case.filed task.reassign note.added" {
+		t.Errorf("audit trail of the case: %s", got)
 	}
 }

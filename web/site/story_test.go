@@ -224,12 +224,22 @@ func (u *user) apply(cf string) (number, id string) {
 	if !strings.Contains(u.last, `data-page="summary"`) {
 		t.Fatalf("step 2: %d\n%s", u.code, u.last)
 	}
+	summary := u.last
 	u.flow(path, nil, "submit", nil)
 	m := regexp.MustCompile(`\b(20[0-9]{2}/[0-9]{6})\b`).FindStringSubmatch(u.last)
 	if u.code != 200 || m == nil {
 		t.Fatalf("submit: %d\n%s", u.code, u.last)
 	}
+	// A double click: the summary posted again files nothing new.
+	u.last = summary
+	u.flow(path, nil, "submit", nil)
+	if u.code != 200 || !strings.Contains(u.last, m[1]) {
+		t.Fatalf("second submit: %d, want the number %s again", u.code, m[1])
+	}
 	u.get("/portal/pratiche")
+	if n := strings.Count(u.last, "<tr data-case="); n != 1 {
+		t.Fatalf("%d cases after a double submission, want 1", n)
+	}
 	row := regexp.MustCompile(`<tr data-case="([^"]+)"><td><a href="/portal/pratiche/[^"]+">` + regexp.QuoteMeta(m[1])).FindStringSubmatch(u.last)
 	if row == nil {
 		t.Fatalf("le mie pratiche lacks %s:\n%s", m[1], u.last)
