@@ -37,7 +37,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	db := fs.String("db", os.Getenv("PROCEDO_DATABASE_URL"), "PostgreSQL URL (env PROCEDO_DATABASE_URL)")
 	schema := fs.String("schema", "", "PostgreSQL schema, created if missing (default: the URL's search_path)")
 	dev := fs.Bool("dev-login", true, "enable the development login page with demo users (never in production)")
-	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (set it behind HTTPS)")
+	secure := fs.String("secure-cookies", "auto", "mark cookies Secure: true, false, or auto (true unless --addr is a loopback address)")
 	workers := fs.Int("workers", 2, "job runners of the engine")
 	logJSON := fs.Bool("log-json", false, "log as JSON lines instead of text")
 	if err := fs.Parse(args); err != nil {
@@ -50,6 +50,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "procedo serve: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
+	secureCookies, err := secureFor(*secure, *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "procedo serve: %v\n", err)
+		return 2
+	}
 	var h slog.Handler = slog.NewTextHandler(stderr, nil)
 	if *logJSON {
 		h = slog.NewJSONHandler(stderr, nil)
@@ -58,7 +63,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	s, err := site.Open(ctx, site.Options{DataDir: *data, DatabaseURL: *db, Schema: *schema, DevLogin: *dev, SecureCookies: *secure, Logger: log, Workers: *workers})
+	s, err := site.Open(ctx, site.Options{DataDir: *data, DatabaseURL: *db, Schema: *schema, DevLogin: *dev, SecureCookies: secureCookies, Logger: log, Workers: *workers})
 	if err != nil {
 		fmt.Fprintf(stderr, "procedo serve: %v\n", err)
 		return 1
@@ -120,4 +125,28 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// secureFor decides the Secure attribute of cookies: browsers send Secure
+// cookies over plain HTTP only to loopback addresses, so "auto" leaves
+// them off for a development server on 127.0.0.1 and on everywhere else
+// (behind an HTTPS proxy).
+func secureFor(flag, addr string) (bool, error) {
+	switch flag {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	case "auto":
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return false, fmt.Errorf("--addr %q: %v", addr, err)
+		}
+		if host == "localhost" {
+			return false, nil
+		}
+		ip := net.ParseIP(host)
+		return !(ip != nil && ip.IsLoopback()), nil
+	}
+	return false, fmt.Errorf("--secure-cookies must be true, false or auto, not %q", flag)
 }

@@ -110,3 +110,29 @@ func TestAuditVerify(t *testing.T) {
 		t.Fatalf("tampered: exit %d: %s", code, out.String())
 	}
 }
+
+func TestSecureFor(t *testing.T) {
+	tests := []struct {
+		name, flag, addr string
+		want             bool
+		wantErr          bool
+	}{
+		{name: "auto on loopback", flag: "auto", addr: "127.0.0.1:8080", want: false},
+		{name: "auto on localhost", flag: "auto", addr: "localhost:8080", want: false},
+		{name: "auto on IPv6 loopback", flag: "auto", addr: "[::1]:8080", want: false},
+		{name: "auto on every address", flag: "auto", addr: "0.0.0.0:8080", want: true},
+		{name: "auto on a host name", flag: "auto", addr: "procedo.comune.monza.it:443", want: true},
+		{name: "forced on", flag: "true", addr: "127.0.0.1:8080", want: true},
+		{name: "forced off", flag: "false", addr: "0.0.0.0:80", want: false},
+		{name: "bad flag", flag: "yes", addr: "127.0.0.1:8080", wantErr: true},
+		{name: "bad address", flag: "auto", addr: "8080", wantErr: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := secureFor(tc.flag, tc.addr)
+			if (err != nil) != tc.wantErr || got != tc.want {
+				t.Errorf("secureFor(%q, %q) = %v, %v", tc.flag, tc.addr, got, err)
+			}
+		})
+	}
+}
