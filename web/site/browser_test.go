@@ -79,6 +79,11 @@ func storyInChromium(t *testing.T, pg bool) {
 			PermitPDF    bool
 		}
 		Errors []string
+		Axe    []struct {
+			Label      string
+			Passes     int
+			Violations []json.RawMessage
+		}
 		CaseID string
 		Number string
 	}
@@ -87,6 +92,15 @@ func storyInChromium(t *testing.T, pg bool) {
 	}
 	for _, e := range report.Errors {
 		t.Errorf("browser: %s", e)
+	}
+	if len(report.Axe) < 4 {
+		t.Errorf("only %d pages checked with axe-core", len(report.Axe))
+	}
+	for _, a := range report.Axe {
+		t.Logf("axe-core %s: %d rules pass, %d violations", a.Label, a.Passes, len(a.Violations))
+		for _, v := range a.Violations {
+			t.Errorf("WCAG 2.1 AA, %s: %s", a.Label, v)
+		}
 	}
 	steps := map[string]int{}
 	for i, s := range report.Steps {

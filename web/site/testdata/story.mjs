@@ -8,9 +8,19 @@
 //
 // Usage: CHROMIUM=/usr/bin/chromium node story.mjs BASE_URL PDF_PATH
 import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
 
 const [base, pdfPath] = process.argv.slice(2);
-const report = { steps: [], errors: [] };
+const report = { steps: [], errors: [], axe: [] };
+
+// audit checks the page against WCAG 2.1 A and AA with axe-core.
+async function audit(page, label) {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  report.axe.push({
+    label, passes: r.passes.length,
+    violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' — ' + n.failureSummary) })),
+  });
+}
 const step = (name, data = {}) => { report.steps.push({ name, ...data }); if (process.env.STORY_DEBUG) console.error(name, JSON.stringify(data)); };
 
 const browser = await chromium.launch({
@@ -51,6 +61,7 @@ try {
   await desk.goto(base + '/desk');
   await desk.waitForSelector('body[data-live="on"]', { timeout: 10000 });
   step('desk live');
+  await audit(desk, 'desk (empty)');
 
   // The citizen applies.
   const citizen = await login('monza.mario.rossi');
@@ -74,16 +85,19 @@ try {
   const number = (receipt.match(/20\d\d\/\d{6}/) || [''])[0];
   step('filed', { number });
   await citizen.goto(base + '/portal/pratiche');
+  await audit(citizen, 'le mie pratiche');
   const caseId = await citizen.getAttribute(`tr:has-text("${number}")`, 'data-case');
   step('my cases', { caseId });
 
   // The desk updates by itself: the new task appears without a reload.
   const row = `tr[data-case="${caseId}"]`;
   await desk.waitForSelector(row, { timeout: 15000 });
+  await audit(desk, 'desk task list');
   step('task arrived live', { refreshed: (await desk.getAttribute('#tasks', 'data-refreshed')) !== null });
   await Promise.all([desk.waitForNavigation(), desk.click(`${row} [data-claim]`)]);
   await desk.goto(base + '/desk/casi/' + caseId);
   const current = await desk.getAttribute('svg.bpmn-diagram g.current', 'data-element');
+  await audit(desk, 'desk case page');
   step('diagram', { current });
   await tick(desk, `[name="$/esito/decisione"][value='"integrazione"']`);
   await desk.fill('[name="$/esito/motivazione"]', 'Allegare il contratto di locazione');
@@ -102,6 +116,7 @@ try {
   const request = await citizen2.textContent('#integrazione + p, section[aria-labelledby="integrazione"]');
   const term = await citizen2.textContent('[data-term]');
   step('citizen sees the request', { request, term });
+  await audit(citizen2, 'citizen case page with the integration form');
   await citizen2.fill('[name="$/integrazione/risposta"]', 'Allego il contratto');
   await citizen2.setInputFiles('[name="$/integrazione/allegato"]', pdfPath);
   await Promise.all([citizen2.waitForNavigation(), citizen2.click('text=Invia l\'integrazione')]);
