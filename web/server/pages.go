@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -132,32 +133,9 @@ var scripts = map[string]string{"tasks": "desk.js"}
 // key, when given).
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, status int, key string) {
 	if key == "" {
-		key = "err." + http.StatusText(status)
-		key = "err." + itoa(status)
+		key = "err." + strconv.Itoa(status)
 	}
 	s.render(w, r, status, "error", T(r, "err.title"), map[string]any{"Status": status, "Message": T(r, key)})
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
 }
 
 func init() {
