@@ -12,23 +12,31 @@ import (
 	"time"
 
 	"github.com/procedo/procedo/codegen"
+	"github.com/procedo/procedo/codegen/internal/reference/istruttoria"
 	"github.com/procedo/procedo/codegen/internal/reference/ztlaccess"
 	"github.com/procedo/procedo/runtime"
 	"github.com/procedo/procedo/runtime/store"
 	"github.com/procedo/procedo/runtime/store/storemem"
 )
 
-const referenceBundle = "testdata/reference/bundle"
+const (
+	referenceBundle   = "testdata/reference/bundle"
+	istruttoriaBundle = "testdata/istruttoria/bundle"
+)
 
 // TestReferencePackage keeps codegen/internal/reference, the generated
 // package of the reference bundle that the benchmarks link, up to date
 // (go test ./codegen -update rewrites it).
 func TestReferencePackage(t *testing.T) {
-	b, err := codegen.Open(referenceBundle)
-	if err != nil {
-		t.Fatal(err)
+	var bundles []*codegen.Bundle
+	for _, dir := range []string{referenceBundle, istruttoriaBundle} {
+		b, err := codegen.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bundles = append(bundles, b)
 	}
-	files, err := codegen.Generate(b)
+	files, err := codegen.Generate(bundles...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,5 +212,55 @@ func BenchmarkReferencePaths(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/tg.Seconds(), "generated-inst/s")
 	b.ReportMetric(float64(n)/tm.Seconds(), "inmemory-inst/s")
+	b.ReportMetric(tm.Seconds()/tg.Seconds(), "speedup")
+}
+
+// BenchmarkAssignee evaluates the assignee expression of the istruttoria
+// bundle, eta >= 18 && size(allegati) > 0 ? (importo > 1000.0 ?
+// "dirigente" : "istruttore-" + comune) : "ufficio-" + comune, as the
+// engine does when it creates the task: the generated Go function over
+// the typed variables, and the cel-go program over the JSON variables
+// (with the conversion of their values), in the same run.
+func BenchmarkAssignee(b *testing.B) {
+	gen, err := istruttoria.Definition()
+	if err != nil {
+		b.Fatal(err)
+	}
+	mem, err := codegen.Load(istruttoriaBundle)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := []byte(`{"eta":34,"importo":850.5,"comune":"monza","allegati":["contratto.pdf","isee.pdf"]}`)
+	prepare := func(d *runtime.Definition) (func(runtime.Vars) (string, error), runtime.Vars) {
+		v, err := d.Codec.Decode(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		f := d.Node("Istruttoria").Assignee
+		if got, err := f(v); err != nil || got != "istruttore-monza" {
+			b.Fatalf("assignee = %q, %v", got, err)
+		}
+		return f, v
+	}
+	fg, vg := prepare(gen)
+	fm, vm := prepare(mem[0])
+	const chunk = 1000
+	var tg, tm time.Duration
+	n := 0
+	for b.Loop() {
+		t0 := time.Now()
+		for range chunk {
+			_, _ = fg(vg)
+		}
+		t1 := time.Now()
+		for range chunk {
+			_, _ = fm(vm)
+		}
+		tm += time.Since(t1)
+		tg += t1.Sub(t0)
+		n += chunk
+	}
+	b.ReportMetric(float64(tg.Nanoseconds())/float64(n), "generated-ns/eval")
+	b.ReportMetric(float64(tm.Nanoseconds())/float64(n), "inmemory-ns/eval")
 	b.ReportMetric(tm.Seconds()/tg.Seconds(), "speedup")
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
@@ -114,18 +115,20 @@ type variable struct {
 
 // expr is a CEL expression of the process with its compiled forms.
 type expr struct {
-	m     *model.Expr
-	ast   *cel.Ast
-	name  string // Go function name
-	inner string // name of the translated function when name wraps it
-	prgNm string // name of the cel-go program of a fallback
-	fn    *celgo.Func
-	why   string // why it is a fallback, "" when translated
-	prg   *celrt.Program
-	mi    bool // evaluated with the multi-instance counters
-	role  string
-	want  string
-	label string
+	m      *model.Expr
+	ast    *cel.Ast
+	name   string // Go function name
+	inner  string // name of the translated function when name wraps it
+	prgNm  string // name of the cel-go program of a fallback
+	fn     *celgo.Func
+	why    string // why it is a fallback, "" when translated
+	prg    *celrt.Program
+	prgErr error
+	vars   map[string]*celrt.Type // the variables the program converts
+	once   sync.Once
+	mi     bool // evaluated with the multi-instance counters
+	role   string
+	label  string
 }
 
 func (e *expr) fallback() bool { return e.fn == nil }
@@ -237,7 +240,7 @@ func (b *Bundle) rel(path string) string {
 
 // reserved are the package-level names of the files the assembly writes.
 var reserved = []string{
-	"Variables", "Services", "Handlers", "Definition", "MustDefinition", "Hash", "ProcessKey",
+	"Variables", "Services", "Handlers", "Definition", "MustDefinition", "Hash", "ProcessKey", "fieldErrors",
 	"ServiceTypes", "Forms", "formValidator", "compileForms", "compiledForms", "celVars",
 	"setVariable", "schemas", "json", "runtime", "forms", "celrt", "context", "fmt", "sync", "time",
 }
@@ -306,7 +309,10 @@ func (b *Bundle) prepare(p *model.Process) (*Process, []lint.Diagnostic) {
 		cvs = append(cvs, celgo.Var{Name: v.Name, Type: v.Type, Go: jen.Id("vars").Dot(v.GoName), Optional: true})
 		cp.celVars[v.Name] = celrtType(v.Type)
 	}
-	env, err := celgo.NewEnv(cvs...)
+	// Dates are strings, as in the model's environment that lint checks
+	// with: an expression that lints clean generates.
+	envOpts := celgo.Options{DatesAsStrings: true}
+	env, err := celgo.NewEnvWith(envOpts, cvs...)
 	if err != nil {
 		diag(b.file, p.Pos.Line, p.Pos.Col, p.ID, "cannot declare the variables to CEL: %v", err)
 		return nil, diags
@@ -317,7 +323,7 @@ func (b *Bundle) prepare(p *model.Process) (*Process, []lint.Diagnostic) {
 		celgo.Var{Name: "nrOfInstances", Type: intT, Go: jen.Int64().Call(jen.Id("s").Dot("NrOfInstances"))},
 		celgo.Var{Name: "nrOfActiveInstances", Type: intT, Go: jen.Int64().Call(jen.Id("s").Dot("NrOfActiveInstances"))},
 		celgo.Var{Name: "nrOfCompletedInstances", Type: intT, Go: jen.Int64().Call(jen.Id("s").Dot("NrOfCompletedInstances"))})
-	if cp.miEnv, err = celgo.NewEnv(mi...); err != nil {
+	if cp.miEnv, err = celgo.NewEnvWith(envOpts, mi...); err != nil {
 		diag(b.file, p.Pos.Line, p.Pos.Col, p.ID, "cannot declare the variables to CEL: %v", err)
 		return nil, diags
 	}
@@ -435,13 +441,21 @@ func (cp *Process) compileExpr(e *model.Expr, want *cel.Type, label string, mi b
 			vars[n] = &celrt.Type{Kind: celrt.Int}
 		}
 	}
-	prg, err := celrt.Compile(e.Text, vars)
-	if err != nil {
-		return nil, []lint.Diagnostic{{Rule: "cel", Severity: lint.Error, File: cp.b.file, Line: e.Pos.Line, Col: e.Pos.Col,
-			ElementID: e.ElementID, Process: cp.Model.ID, Message: fmt.Sprintf("%s of %q: %v", e.Field, e.ElementID, err)}}
-	}
-	x.prg = prg
+	// The cel-go program is compiled when the in-memory path needs it
+	// (generation only embeds the source): the expression has compiled
+	// above, so it parses.
+	x.vars = vars
 	return x, nil
+}
+
+// program returns the cel-go program of the expression, compiled once.
+func (x *expr) program() (*celrt.Program, error) {
+	x.once.Do(func() {
+		if x.prg == nil {
+			x.prg, x.prgErr = celrt.Compile(x.m.Text, x.vars)
+		}
+	})
+	return x.prg, x.prgErr
 }
 
 // translate turns the checked expressions into Go functions, once names
@@ -527,8 +541,11 @@ func celrtTypeIn(t *gotype.Type, seen map[*gotype.Type]bool) *celrt.Type {
 		return &celrt.Type{Kind: celrt.Double}
 	case gotype.String:
 		return &celrt.Type{Kind: celrt.String}
-	case gotype.Date, gotype.DateTime:
-		return &celrt.Type{Kind: celrt.Timestamp}
+	case gotype.Date:
+		// "YYYY-MM-DD", the text Date.String() gives.
+		return &celrt.Type{Kind: celrt.String}
+	case gotype.DateTime:
+		return &celrt.Type{Kind: celrt.TimestampText}
 	case gotype.Slice:
 		return &celrt.Type{Kind: celrt.List, Elem: celrtTypeIn(t.Elem, seen)}
 	case gotype.Map:

@@ -144,7 +144,11 @@ func (p *Process) formSources() []string {
 func (p *Process) variablesFile(pkg string) *jen.File {
 	f := jen.NewFile(pkg)
 	header(f, p.formSources()...)
-	f.PackageComment(strings.Join(ident.CommentLines(fmt.Sprintf("Package %s runs process %q (%s) of %s: its typed variables, its service tasks, its definition for the runtime and its forms.", pkg, p.Model.ID, p.Model.Name, p.b.Source)), "\n"))
+	// One call per line: jennifer renders a multi-line package comment as
+	// a /* */ block, which model text could close.
+	for _, line := range ident.CommentLines(fmt.Sprintf("Package %s runs process %q (%s) of %s: its typed variables, its service tasks, its definition for the runtime and its forms.", pkg, p.Model.ID, p.Model.Name, p.b.Source)) {
+		f.PackageComment(line)
+	}
 	for _, d := range p.gen.Decls() {
 		f.Add(d)
 		f.Line()
@@ -299,19 +303,51 @@ func (p *Process) formsFile(pkg string) *jen.File {
 	f.Comment("Forms returns the compiled forms of the bundle by name, for the portal and the desk.")
 	f.Func().Id("Forms").Params().Params(jen.Map(jen.String()).Op("*").Qual(formsPkg, "Form"), jen.Error()).Block(jen.Return(jen.Id("compiledForms").Call()))
 	f.Line()
-	f.Comment("formValidator adapts a compiled form to the runtime (the adapter codegen.Load uses too).")
-	f.Type().Id("formValidator").Struct(jen.Id("f").Op("*").Qual(formsPkg, "Form"))
+	f.Comment("formValidator adapts compiled forms to the runtime (the adapter codegen.Load uses too). A user task with a checklist takes one payload holding the fields of both forms: each top-level field is validated by the form that declares it, and a field no form declares is an error.")
+	f.Type().Id("formValidator").Struct(
+		jen.Id("forms").Index().Op("*").Qual(formsPkg, "Form"),
+		jen.Id("keys").Index().Index().String().Comment("the top-level properties of each form"),
+	)
 	f.Line()
 	f.Comment("Compile-time guard: the adapter still fits the runtime's interface.")
 	f.Var().Id("_").Qual(runtimePkg, "FormValidator").Op("=").Id("formValidator").Values()
 	f.Line()
+	fe := func() *jen.Statement { return jen.Qual(runtimePkg, "FieldError") }
 	f.Comment("Validate implements runtime.FormValidator.")
-	f.Func().Params(jen.Id("v").Id("formValidator")).Id("Validate").Params(jen.Id("payload").Qual("encoding/json", "RawMessage")).Index().Qual(runtimePkg, "FieldError").Block(
-		jen.List(jen.Id("errs"), jen.Err()).Op(":=").Id("v").Dot("f").Dot("ValidateJSON").Call(jen.Id("payload")),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Index().Qual(runtimePkg, "FieldError").Values(jen.Values(jen.Dict{jen.Id("Message"): jen.Err().Dot("Error").Call()})))),
-		jen.Id("out").Op(":=").Make(jen.Index().Qual(runtimePkg, "FieldError"), jen.Len(jen.Id("errs"))),
+	f.Func().Params(jen.Id("v").Id("formValidator")).Id("Validate").Params(jen.Id("payload").Qual("encoding/json", "RawMessage")).Index().Add(fe()).Block(
+		jen.If(jen.Len(jen.Id("v").Dot("forms")).Op("==").Lit(1)).Block(jen.Return(jen.Id("fieldErrors").Call(jen.Id("v").Dot("forms").Index(jen.Lit(0)).Dot("ValidateJSON").Call(jen.Id("payload"))))),
+		jen.Var().Id("obj").Map(jen.String()).Qual("encoding/json", "RawMessage"),
+		jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("payload"), jen.Op("&").Id("obj")), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Index().Add(fe()).Values(jen.Values(jen.Dict{jen.Id("Message"): jen.Err().Dot("Error").Call()})))),
+		jen.Var().Id("out").Index().Add(fe()),
+		jen.Id("claimed").Op(":=").Map(jen.String()).Bool().Values(),
+		jen.For(jen.List(jen.Id("i"), jen.Id("form")).Op(":=").Range().Id("v").Dot("forms")).Block(
+			jen.Id("part").Op(":=").Map(jen.String()).Qual("encoding/json", "RawMessage").Values(),
+			jen.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Id("v").Dot("keys").Index(jen.Id("i"))).Block(
+				jen.Id("claimed").Index(jen.Id("k")).Op("=").True(),
+				jen.If(jen.List(jen.Id("raw"), jen.Id("ok")).Op(":=").Id("obj").Index(jen.Id("k")), jen.Id("ok")).Block(jen.Id("part").Index(jen.Id("k")).Op("=").Id("raw")),
+			),
+			jen.List(jen.Id("data"), jen.Err()).Op(":=").Qual("encoding/json", "Marshal").Call(jen.Id("part")),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Index().Add(fe()).Values(jen.Values(jen.Dict{jen.Id("Message"): jen.Err().Dot("Error").Call()})))),
+			jen.Id("out").Op("=").Append(jen.Id("out"), jen.Id("fieldErrors").Call(jen.Id("form").Dot("ValidateJSON").Call(jen.Id("data"))).Op("...")),
+		),
+		jen.Var().Id("extra").Index().String(),
+		jen.For(jen.Id("k").Op(":=").Range().Id("obj")).Block(jen.If(jen.Op("!").Id("claimed").Index(jen.Id("k"))).Block(jen.Id("extra").Op("=").Append(jen.Id("extra"), jen.Id("k")))),
+		jen.If(jen.Len(jen.Id("extra")).Op(">").Lit(0)).Block(
+			jen.Qual("sort", "Strings").Call(jen.Id("extra")),
+			jen.Id("out").Op("=").Append(jen.Id("out"), fe().Values(jen.Dict{jen.Id("Message"): jen.Qual(formsPkg, "Text").Call(
+				jen.Id("v").Dot("forms").Index(jen.Lit(0)).Dot("Lang").Call(), jen.Lit("additionalProperties"),
+				jen.Id("v").Dot("forms").Index(jen.Lit(0)).Dot("Title").Call(), jen.Qual("strings", "Join").Call(jen.Id("extra"), jen.Lit(", ")))})),
+		),
+		jen.Return(jen.Id("out")),
+	)
+	f.Line()
+	f.Comment("fieldErrors converts the errors of a form into the runtime's.")
+	f.Func().Id("fieldErrors").Params(jen.Id("errs").Index().Qual(formsPkg, "FieldError"), jen.Err().Error()).Index().Add(fe()).Block(
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Index().Add(fe()).Values(jen.Values(jen.Dict{jen.Id("Message"): jen.Err().Dot("Error").Call()})))),
+		jen.Id("out").Op(":=").Make(jen.Index().Add(fe()), jen.Len(jen.Id("errs"))),
 		jen.For(jen.List(jen.Id("i"), jen.Id("e")).Op(":=").Range().Id("errs")).Block(
-			jen.Id("out").Index(jen.Id("i")).Op("=").Qual(runtimePkg, "FieldError").Values(jen.Dict{jen.Id("Pointer"): jen.Id("e").Dot("Pointer"), jen.Id("Message"): jen.Id("e").Dot("Message")}),
+			jen.Id("out").Index(jen.Id("i")).Op("=").Add(fe()).Values(jen.Dict{jen.Id("Pointer"): jen.Id("e").Dot("Pointer"), jen.Id("Message"): jen.Id("e").Dot("Message")}),
 		),
 		jen.Return(jen.Id("out")),
 	)
@@ -321,7 +357,7 @@ func (p *Process) formsFile(pkg string) *jen.File {
 // celrtTypeCode renders a celrt.Type literal.
 func celrtTypeCode(t *celrt.Type) jen.Code {
 	kinds := map[celrt.Kind]string{celrt.Dyn: "Dyn", celrt.Bool: "Bool", celrt.Int: "Int", celrt.Double: "Double", celrt.String: "String",
-		celrt.Timestamp: "Timestamp", celrt.List: "List", celrt.Map: "Map", celrt.Object: "Object"}
+		celrt.Timestamp: "Timestamp", celrt.List: "List", celrt.Map: "Map", celrt.Object: "Object", celrt.TimestampText: "TimestampText"}
 	d := jen.Dict{jen.Id("Kind"): jen.Qual(celrtPkg, kinds[t.Kind])}
 	if t.Elem != nil {
 		d[jen.Id("Elem")] = celrtTypeCode(t.Elem)

@@ -13,7 +13,7 @@ func (p *Process) processFile(pkg string) *jen.File {
 	m := p.Model
 	f := jen.NewFile(pkg)
 	header(f, p.b.Source)
-	f.Comment(fmt.Sprintf("ProcessKey is the id of the process in %s.", p.b.Source))
+	f.Add(comment(fmt.Sprintf("ProcessKey is the id of the process in %s.", p.b.Source)))
 	f.Const().Id("ProcessKey").Op("=").Lit(m.ID)
 	f.Line()
 	f.Comment("Hash identifies this version of the bundle (its BPMN document and forms) and this process: instances refer to their definition by it.")
@@ -46,7 +46,7 @@ func (p *Process) processFile(pkg string) *jen.File {
 			}
 		})
 		f.Line()
-		f.Comment("celVars are the types of the variables, for the cel-go programs: JSON numbers and dates become CEL ints, doubles and timestamps.")
+		f.Comment("celVars are the types of the variables, for the cel-go programs: JSON numbers become CEL ints or doubles, date-times the text a time.Time prints.")
 		f.Var().Id("celVars").Op("=").Map(jen.String()).Op("*").Qual(celrtPkg, "Type").Values(jen.DictFunc(func(d jen.Dict) {
 			for _, k := range sortedKeys(p.celVars) {
 				d[jen.Lit(k)] = celrtTypeCode(p.celVars[k])
@@ -57,11 +57,14 @@ func (p *Process) processFile(pkg string) *jen.File {
 
 	// Definition.
 	var body []jen.Code
-	body = append(body,
-		jen.List(jen.Id("fs"), jen.Err()).Op(":=").Id("compiledForms").Call(),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-		jen.Id("_").Op("=").Id("fs"),
-	)
+	for _, s := range steps(m) {
+		if key, _ := formsOf(s); key != "" {
+			body = append(body,
+				jen.List(jen.Id("fs"), jen.Err()).Op(":=").Id("compiledForms").Call(),
+				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())))
+			break
+		}
+	}
 	builder := jen.Id("b").Op(":=").Qual(runtimePkg, "NewBuilder").Types(jen.Id("Variables")).Call(jen.Id("ProcessKey"), jen.Lit(m.Name)).Dot("Hash").Call(jen.Id("Hash"))
 	if m.LegalTerm != nil {
 		builder = builder.Dot("Term").Call(jen.Lit(m.LegalTerm.String()))
@@ -155,8 +158,8 @@ func (p *Process) processFile(pkg string) *jen.File {
 			if n.Call != nil && len(n.Call.Outputs) > 0 {
 				var out []jen.Code
 				out = append(out,
-					jen.Var().Id("cv").Map(jen.String()).Any(),
-					jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("child"), jen.Op("&").Id("cv")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+					jen.List(jen.Id("cv"), jen.Err()).Op(":=").Qual(celrtPkg, "DecodeObject").Call(jen.Id("child")),
+					jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 				for _, mp := range n.Call.Outputs {
 					x := p.byExpr[mp.Source]
 					out = append(out,
@@ -177,8 +180,20 @@ func (p *Process) processFile(pkg string) *jen.File {
 		if n.Default != nil {
 			st = st.Dot("Default").Call(jen.Lit(n.Default.ID))
 		}
-		if n.Form != "" && (s.kind == sStart || s.kind == sUserTask || s.kind == sMessageStart || s.kind == sTimerStart) {
-			st = st.Dot("Form").Call(jen.Lit(n.Form), jen.Id("formValidator").Values(jen.Id("fs").Index(jen.Lit(n.Form))))
+		if key, names := formsOf(s); key != "" {
+			var fs, keys []jen.Code
+			for _, name := range names {
+				fs = append(fs, jen.Id("fs").Index(jen.Lit(name)))
+				var ks []jen.Code
+				for _, k := range p.formKeys(name) {
+					ks = append(ks, jen.Lit(k))
+				}
+				keys = append(keys, jen.Values(ks...))
+			}
+			st = st.Dot("Form").Call(jen.Lit(key), jen.Id("formValidator").Values(jen.Dict{
+				jen.Id("forms"): jen.Index().Op("*").Qual(formsPkg, "Form").Values(fs...),
+				jen.Id("keys"):  jen.Index().Index().String().Values(keys...),
+			}))
 		}
 		if len(n.Offices) > 0 {
 			var os []jen.Code

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/procedo/procedo/codegen/celrt"
 	"github.com/procedo/procedo/designer/model"
@@ -42,15 +43,57 @@ func (b *Bundle) Definitions() ([]*runtime.Definition, error) {
 	return defs, nil
 }
 
-// FormValidator adapts a compiled form to the runtime: the same adapter
-// generated code declares.
-type FormValidator struct{ Form *forms.Form }
+// FormValidator adapts compiled forms to the runtime: the same adapter
+// generated code declares. A user task with a checklist (procedo:checklist)
+// takes one payload holding the fields of both forms: each top-level field
+// is validated by the form that declares it (Keys), and a field no form
+// declares is an error.
+type FormValidator struct {
+	Forms []*forms.Form
+	Keys  [][]string
+}
 
 // Validate implements runtime.FormValidator.
 func (f FormValidator) Validate(payload json.RawMessage) []runtime.FieldError {
-	errs, err := f.Form.ValidateJSON(payload)
+	if len(f.Forms) == 1 {
+		return fieldErrors(f.Forms[0].ValidateJSON(payload))
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &obj); err != nil {
+		return []runtime.FieldError{{Message: err.Error()}}
+	}
+	var out []runtime.FieldError
+	claimed := map[string]bool{}
+	for i, form := range f.Forms {
+		part := map[string]json.RawMessage{}
+		for _, k := range f.Keys[i] {
+			claimed[k] = true
+			if raw, ok := obj[k]; ok {
+				part[k] = raw
+			}
+		}
+		data, err := json.Marshal(part)
+		if err != nil {
+			return []runtime.FieldError{{Message: err.Error()}}
+		}
+		out = append(out, fieldErrors(form.ValidateJSON(data))...)
+	}
+	var extra []string
+	for k := range obj {
+		if !claimed[k] {
+			extra = append(extra, k)
+		}
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		out = append(out, runtime.FieldError{Message: forms.Text(f.Forms[0].Lang(), "additionalProperties", f.Forms[0].Title(), strings.Join(extra, ", "))})
+	}
+	return out
+}
+
+func fieldErrors(errs []forms.FieldError, err error) []runtime.FieldError {
 	if err != nil {
-		return []runtime.FieldError{{Pointer: "", Message: err.Error()}}
+		return []runtime.FieldError{{Message: err.Error()}}
 	}
 	out := make([]runtime.FieldError, len(errs))
 	for i, e := range errs {
@@ -59,60 +102,92 @@ func (f FormValidator) Validate(payload json.RawMessage) []runtime.FieldError {
 	return out
 }
 
-// declaredCodec keeps the declared variables of a JSON instance, as the
-// Variables struct of generated code does, so that both paths hold the
-// same variables (a service that returns an undeclared field changes
-// nothing on either path).
+// declaredCodec holds the variables of an in-memory instance: a JSON
+// object whose numbers stay json.Number (an integer beyond 2^53 keeps its
+// value, as an int64 field of generated code does), restricted to the
+// declared variables as the Variables struct of generated code is (a
+// service that returns an undeclared field changes nothing on either
+// path). Handlers of in-memory definitions therefore read numbers as
+// json.Number.
 type declaredCodec struct {
-	inner    runtime.Codec
-	declared map[string]bool
+	types map[string]*celrt.Type // the declared variables
 }
 
 func (c declaredCodec) Decode(data []byte) (runtime.Vars, error) {
-	v, err := c.inner.Decode(data)
-	if err == nil {
-		c.filter(v)
-	}
-	return v, err
-}
-
-func (c declaredCodec) Encode(v runtime.Vars) ([]byte, error) { return c.inner.Encode(v) }
-
-func (c declaredCodec) Merge(v runtime.Vars, patch json.RawMessage) error {
-	err := c.inner.Merge(v, patch)
-	c.filter(v)
-	return err
-}
-
-func (c declaredCodec) filter(v runtime.Vars) {
-	m, ok := v.(*runtime.JSON)
-	if !ok || *m == nil {
-		return
-	}
-	for k, x := range *m {
-		if !c.declared[k] || x == nil {
-			// null is absent: a nil pointer in a Variables struct.
-			delete(*m, k)
+	m := runtime.JSON{}
+	if len(data) > 0 {
+		d, err := celrt.DecodeObject(data)
+		if err != nil {
+			return nil, fmt.Errorf("decoding variables: %w", err)
+		}
+		if d != nil {
+			m = d
 		}
 	}
+	c.filter(m)
+	return &m, nil
 }
 
-// setJSON stores x into variable name of v (a *runtime.JSON or a
-// *Variables) by a JSON round trip, as generated code does.
-func setJSON(v any, name string, x any) error {
+func (c declaredCodec) Encode(v runtime.Vars) ([]byte, error) { return json.Marshal(v) }
+
+func (c declaredCodec) Merge(v runtime.Vars, patch json.RawMessage) error {
+	if len(patch) == 0 {
+		return nil
+	}
+	m, ok := v.(*runtime.JSON)
+	if !ok {
+		return fmt.Errorf("variables are %T, want *runtime.JSON", v)
+	}
+	p, err := celrt.DecodeObject(patch)
+	if err != nil {
+		return err
+	}
+	if *m == nil {
+		*m = runtime.JSON{}
+	}
+	for k, x := range p {
+		(*m)[k] = x
+	}
+	c.filter(*m)
+	return nil
+}
+
+func (c declaredCodec) filter(m runtime.JSON) {
+	for k, x := range m {
+		t, declared := c.types[k]
+		if !declared || x == nil {
+			// null is absent: a nil pointer in a Variables struct.
+			delete(m, k)
+			continue
+		}
+		m[k] = celrt.Canonical(x, t)
+	}
+}
+
+// setJSON stores x into variable name of v (a *runtime.JSON) by a JSON
+// round trip, as generated code does into its Variables struct.
+func (p *Process) setJSON(v *runtime.JSON, name string, x any) error {
 	data, err := json.Marshal(map[string]any{name: x})
 	if err != nil {
 		return fmt.Errorf("variable %s: %w", name, err)
 	}
-	if err := json.Unmarshal(data, v); err != nil {
+	out, err := celrt.DecodeObject(data)
+	if err != nil {
 		return fmt.Errorf("variable %s: %w", name, err)
 	}
+	t, declared := p.celVars[name]
+	if out[name] == nil || !declared {
+		delete(*v, name)
+		return nil
+	}
+	(*v)[name] = celrt.Canonical(out[name], t)
 	return nil
 }
 
 func (p *Process) prg(e *model.Expr) *celrt.Program {
 	if x := p.byExpr[e]; x != nil {
-		return x.prg
+		prg, _ := x.program() // compiled without error by Definition
+		return prg
 	}
 	return nil
 }
@@ -121,11 +196,16 @@ func (p *Process) prg(e *model.Expr) *celrt.Program {
 func (p *Process) Definition() (*runtime.Definition, error) {
 	type V = runtime.JSON
 	m := p.Model
+	for _, x := range append(append([]*expr{}, p.exprs...), p.outputs...) {
+		if _, err := x.program(); err != nil {
+			return nil, fmt.Errorf("%s of %s: %w", x.m.Field, x.m.ElementID, err)
+		}
+	}
 	b := runtime.NewBuilder[V](m.ID, m.Name).Hash(p.Hash)
 	if m.LegalTerm != nil {
 		b.Term(m.LegalTerm.String())
 	}
-	validators := map[string]runtime.FormValidator{}
+	compiled := map[string]*forms.Form{}
 	for _, f := range p.forms {
 		var ui forms.Source
 		if f.UI != nil {
@@ -135,7 +215,15 @@ func (p *Process) Definition() (*runtime.Definition, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.SchemaPath, err)
 		}
-		validators[f.Name] = FormValidator{Form: cf}
+		compiled[f.Name] = cf
+	}
+	validator := func(names []string) runtime.FormValidator {
+		v := FormValidator{}
+		for _, n := range names {
+			v.Forms = append(v.Forms, compiled[n])
+			v.Keys = append(v.Keys, p.formKeys(n))
+		}
+		return v
 	}
 	key := func(e *model.Expr) func(v *V) (string, error) {
 		prg := p.prg(e)
@@ -178,7 +266,7 @@ func (p *Process) Definition() (*runtime.Definition, error) {
 				if err != nil || result == "" {
 					return err
 				}
-				return setJSON(v, result, x)
+				return p.setJSON(v, result, x)
 			})
 		case sExclusive:
 			r = b.ExclusiveGateway(n.ID)
@@ -221,8 +309,8 @@ func (p *Process) Definition() (*runtime.Definition, error) {
 			if n.Call != nil && len(n.Call.Outputs) > 0 {
 				outs := n.Call.Outputs
 				r.CallOut(func(v *V, child json.RawMessage) error {
-					var cv map[string]any
-					if err := json.Unmarshal(child, &cv); err != nil {
+					cv, err := celrt.DecodeObject(child)
+					if err != nil {
 						return err
 					}
 					for _, o := range outs {
@@ -230,7 +318,7 @@ func (p *Process) Definition() (*runtime.Definition, error) {
 						if err != nil {
 							return err
 						}
-						if err := setJSON(v, o.Target, x); err != nil {
+						if err := p.setJSON(v, o.Target, x); err != nil {
 							return err
 						}
 					}
@@ -238,7 +326,7 @@ func (p *Process) Definition() (*runtime.Definition, error) {
 				})
 			}
 		}
-		p.common(r, s, validators)
+		p.common(r, s, validator)
 		if n.Assignee != nil {
 			prg := p.prg(n.Assignee)
 			r.Assignee(func(v *V) (string, error) { return celrt.AsString(prg.Eval(*v)) })
@@ -281,17 +369,13 @@ func (p *Process) Definition() (*runtime.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	declared := map[string]bool{}
-	for _, v := range p.vars {
-		declared[v.Name] = true
-	}
-	def.Codec = declaredCodec{inner: def.Codec, declared: declared}
+	def.Codec = declaredCodec{types: p.celVars}
 	return def, nil
 }
 
 // common sets what every kind of node may carry, in the order generated
 // code sets it.
-func (p *Process) common(r *runtime.NodeRef[runtime.JSON], s *step, validators map[string]runtime.FormValidator) {
+func (p *Process) common(r *runtime.NodeRef[runtime.JSON], s *step, validator func([]string) runtime.FormValidator) {
 	n := s.n
 	if n.Name != "" {
 		r.Named(n.Name)
@@ -302,8 +386,8 @@ func (p *Process) common(r *runtime.NodeRef[runtime.JSON], s *step, validators m
 	if n.Default != nil {
 		r.Default(n.Default.ID)
 	}
-	if n.Form != "" && (s.kind == sStart || s.kind == sUserTask || s.kind == sMessageStart || s.kind == sTimerStart) {
-		r.Form(n.Form, validators[n.Form])
+	if key, names := formsOf(s); key != "" {
+		r.Form(key, validator(names))
 	}
 	if len(n.Offices) > 0 {
 		r.Offices(n.Offices...)
@@ -314,6 +398,44 @@ func (p *Process) common(r *runtime.NodeRef[runtime.JSON], s *step, validators m
 	if n.SuspendsTerm {
 		r.Suspends()
 	}
+}
+
+// formsOf returns the form key of a start event or user task and the forms
+// its payload is validated by: the form, then the checklist of a user task.
+func formsOf(s *step) (string, []string) {
+	n := s.n
+	var names []string
+	switch s.kind {
+	case sStart, sMessageStart, sTimerStart:
+		if n.Form != "" {
+			names = append(names, n.Form)
+		}
+	case sUserTask:
+		if n.Form != "" {
+			names = append(names, n.Form)
+		}
+		if n.Checklist != "" && n.Checklist != n.Form {
+			names = append(names, n.Checklist)
+		}
+	}
+	if len(names) == 0 {
+		return "", nil
+	}
+	return names[0], names
+}
+
+// formKeys returns the top-level properties form declares.
+func (p *Process) formKeys(name string) []string {
+	for _, f := range p.b.Model.Forms {
+		if f.Name == name {
+			var keys []string
+			for _, pr := range f.Properties {
+				keys = append(keys, pr.Name)
+			}
+			return keys
+		}
+	}
+	return nil
 }
 
 // sortedKeys returns the keys of m in order.

@@ -247,12 +247,13 @@ func diffLines(a, b []string) []byte {
 				ops = append(ops, ' ')
 				i++
 				j++
-			case j < m && (i == n || lcs[i][j+1] >= lcs[i+1][j]):
-				ops = append(ops, '+')
-				j++
-			default:
+			case i < n && (j == m || lcs[i+1][j] >= lcs[i][j+1]):
+				// Deletions first, as diff -u prints them.
 				ops = append(ops, '-')
 				i++
+			default:
+				ops = append(ops, '+')
+				j++
 			}
 		}
 	}

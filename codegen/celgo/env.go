@@ -33,13 +33,28 @@ type Env struct {
 	env     *cel.Env
 	vars    map[string]Var
 	structs map[string]*gotype.Type // by Go type name, the CEL object type name
+	opts    Options
+}
+
+// Options change how an Env types the generated Go types. The zero value
+// is the default of NewEnv.
+type Options struct {
+	// DatesAsStrings types "date" and "date-time" properties as CEL
+	// strings, as designer/model's environment does (JSON Schema: a
+	// string with a format), so that an expression that lints clean also
+	// translates: a Date reads as its "YYYY-MM-DD" text, a time.Time as
+	// RFC 3339 text (time.RFC3339Nano). By default they are timestamps.
+	DatesAsStrings bool
 }
 
 // NewEnv returns an Env declaring vars. Struct types reachable from the
 // variables become CEL object types named after their Go type, with one
 // field per JSON property, so that cel-go checks field names and types.
-func NewEnv(vars ...Var) (*Env, error) {
-	e := &Env{vars: map[string]Var{}, structs: map[string]*gotype.Type{}}
+func NewEnv(vars ...Var) (*Env, error) { return NewEnvWith(Options{}, vars...) }
+
+// NewEnvWith is NewEnv with options.
+func NewEnvWith(o Options, vars ...Var) (*Env, error) {
+	e := &Env{vars: map[string]Var{}, structs: map[string]*gotype.Type{}, opts: o}
 	var opts []cel.EnvOption
 	for _, v := range vars {
 		if _, dup := e.vars[v.Name]; dup {
@@ -131,6 +146,9 @@ func (e *Env) celType(t *gotype.Type) (*cel.Type, error) {
 	case gotype.String:
 		return cel.StringType, nil
 	case gotype.Date, gotype.DateTime:
+		if e.opts.DatesAsStrings {
+			return cel.StringType, nil
+		}
 		return cel.TimestampType, nil
 	case gotype.Slice:
 		el, err := e.celType(t.Elem)

@@ -89,7 +89,7 @@ func (t *translator) selectExpr(e celast.Expr, sc *scope) (jen.Code, *val, error
 			}
 			return t.assign(jen.Add(ref).Op("!=").Nil()), vBool, nil
 		}
-		fv, err := fromGo(f.Type)
+		fv, err := fromGo(f.Type, t.env.opts)
 		if err != nil {
 			return nil, nil, t.fail(e, "field %s: %v", f.JSONName, err)
 		}

@@ -55,7 +55,7 @@ func canonicalList(elem *val) *val {
 
 // fromGo describes a value held with the generated Go type t; norm
 // converts it to its canonical scalar form.
-func fromGo(t *gotype.Type) (*val, error) {
+func fromGo(t *gotype.Type, o Options) (*val, error) {
 	b := t.Base()
 	if b.IsEnum() {
 		base := vString
@@ -75,11 +75,19 @@ func fromGo(t *gotype.Type) (*val, error) {
 	case gotype.String:
 		return vString, nil
 	case gotype.DateTime:
+		if o.DatesAsStrings {
+			return &val{kind: kString, goType: t.Expr(), norm: func(c jen.Code) jen.Code {
+				return jen.Add(c).Dot("Format").Call(jen.Qual("time", "RFC3339Nano"))
+			}}, nil
+		}
 		return vTimestamp, nil
 	case gotype.Date:
+		if o.DatesAsStrings {
+			return &val{kind: kString, goType: t.Expr(), norm: func(c jen.Code) jen.Code { return jen.Add(c).Dot("String").Call() }}, nil
+		}
 		return &val{kind: kTimestamp, goType: t.Expr(), norm: func(c jen.Code) jen.Code { return jen.Add(c).Dot("Time").Call() }}, nil
 	case gotype.Slice, gotype.Map:
-		el, err := fromGo(b.Elem)
+		el, err := fromGo(b.Elem, o)
 		if err != nil {
 			return nil, err
 		}
@@ -201,7 +209,7 @@ func (e *Env) Translate(ast *cel.Ast, name string, params ...jen.Code) (*Func, e
 	t.res = jen.Id("res")
 	sc := &scope{names: map[string]binding{}}
 	for n, v := range e.vars {
-		vv, err := fromGo(v.Type)
+		vv, err := fromGo(v.Type, e.opts)
 		if err != nil {
 			continue // unusable in Go; an expression reading it fails below
 		}

@@ -17,6 +17,7 @@
 package celrt
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -51,6 +52,10 @@ const (
 	List
 	Map
 	Object
+	// TimestampText is a date-time kept as text, normalised to RFC 3339
+	// as time.RFC3339Nano prints it: the text a time.Time field of
+	// generated code gives when expressions see dates as strings.
+	TimestampText
 )
 
 // Type describes the CEL type of a variable.
@@ -140,8 +145,8 @@ func (p *Program) Eval(vars map[string]any) (any, error) {
 // EvalJSON is Eval over the JSON encoding of the variables (generated code
 // marshals its Variables struct).
 func (p *Program) EvalJSON(data []byte) (any, error) {
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
+	m, err := decodeObject(data)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %s: variables: %v", ErrEval, p.src, err)
 	}
 	return p.Eval(m)
@@ -256,12 +261,19 @@ func AsStrings(x any, err error) ([]string, error) {
 	return out, nil
 }
 
-// Convert gives a JSON value the CEL type t expects.
+// Convert gives a JSON value the CEL type t expects. Numbers may be
+// float64 or json.Number; a number of unknown type (dyn) becomes a double,
+// as JSON numbers are.
 func Convert(v any, t *Type) (any, error) {
-	if t == nil || v == nil {
+	if v == nil {
 		return v, nil
 	}
+	if t == nil {
+		t = &Type{Kind: Dyn}
+	}
 	switch t.Kind {
+	case Dyn:
+		return dynValue(v)
 	case Int:
 		switch n := v.(type) {
 		case float64:
@@ -270,12 +282,29 @@ func Convert(v any, t *Type) (any, error) {
 			}
 			return int64(n), nil
 		case json.Number:
-			return n.Int64()
+			if i, err := n.Int64(); err == nil {
+				return i, nil
+			}
+			f, err := n.Float64()
+			if err != nil || f != math.Trunc(f) || f < -(1<<63) || f >= 1<<63 {
+				return nil, fmt.Errorf("%s is not an integer", n)
+			}
+			return int64(f), nil
 		}
 	case Double:
 		if n, ok := v.(json.Number); ok {
 			return n.Float64()
 		}
+	case TimestampText:
+		s, ok := v.(string)
+		if !ok {
+			break
+		}
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return s, nil // not a date-time: the form did not check it
+		}
+		return t.Format(time.RFC3339Nano), nil
 	case Timestamp:
 		s, ok := v.(string)
 		if !ok {
@@ -313,6 +342,35 @@ func Convert(v any, t *Type) (any, error) {
 			c, err := Convert(e, et)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %v", k, err)
+			}
+			out[k] = c
+		}
+		return out, nil
+	}
+	return v, nil
+}
+
+// dynValue turns the json.Numbers of a value of unknown type into doubles.
+func dynValue(v any) (any, error) {
+	switch x := v.(type) {
+	case json.Number:
+		return x.Float64()
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			c, err := dynValue(e)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = c
+		}
+		return out, nil
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			c, err := dynValue(e)
+			if err != nil {
+				return nil, err
 			}
 			out[k] = c
 		}
@@ -380,4 +438,97 @@ func Native(v ref.Val) (any, error) {
 	}
 	// Other values (a message, an opaque type) have no JSON meaning.
 	return nil, fmt.Errorf("%w: a value of type %s", ErrEval, strings.TrimSpace(v.Type().TypeName()))
+}
+
+// Vars returns the JSON object of v (a Variables struct) as the evaluator
+// expects it (see DecodeObject).
+func Vars(v any) (map[string]any, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("%w: variables: %v", ErrEval, err)
+	}
+	m, err := decodeObject(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: variables: %v", ErrEval, err)
+	}
+	return m, nil
+}
+
+// DecodeObject decodes a JSON object as the evaluator expects it: numbers
+// as json.Number, so that an integer beyond 2^53 keeps its value.
+func DecodeObject(data []byte) (map[string]any, error) { return decodeObject(data) }
+
+func decodeObject(data []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, err
+	}
+	if dec.More() {
+		return nil, errors.New("data after the JSON object")
+	}
+	return m, nil
+}
+
+// Canonical returns the JSON value v as the Go type described by t holds
+// and prints it: an integer or a number in the text encoding/json writes
+// for an int64 or a float64, a date-time as time.RFC3339Nano text, an
+// object without the properties its type does not declare. The in-memory
+// path stores its variables this way, so that both paths hold the same
+// case. A value that does not fit t is returned as it is (the form
+// validator has reported it).
+func Canonical(v any, t *Type) any {
+	if v == nil || t == nil {
+		return v
+	}
+	switch t.Kind {
+	case Int:
+		if n, ok := v.(json.Number); ok {
+			if i, err := Convert(n, t); err == nil {
+				return json.Number(strconv.FormatInt(i.(int64), 10))
+			}
+		}
+	case Double:
+		if n, ok := v.(json.Number); ok {
+			if f, err := n.Float64(); err == nil {
+				if b, err := json.Marshal(f); err == nil {
+					return json.Number(b)
+				}
+			}
+		}
+	case TimestampText:
+		if s, ok := v.(string); ok {
+			if ts, err := time.Parse(time.RFC3339Nano, s); err == nil {
+				return ts.Format(time.RFC3339Nano)
+			}
+		}
+	case List:
+		if l, ok := v.([]any); ok {
+			out := make([]any, len(l))
+			for i, e := range l {
+				out[i] = Canonical(e, t.Elem)
+			}
+			return out
+		}
+	case Map:
+		if m, ok := v.(map[string]any); ok {
+			out := make(map[string]any, len(m))
+			for k, e := range m {
+				out[k] = Canonical(e, t.Elem)
+			}
+			return out
+		}
+	case Object:
+		if m, ok := v.(map[string]any); ok {
+			out := make(map[string]any, len(m))
+			for k, e := range m {
+				if ft, declared := t.Fields[k]; declared {
+					out[k] = Canonical(e, ft)
+				}
+			}
+			return out
+		}
+	}
+	return v
 }

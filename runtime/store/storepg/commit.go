@@ -49,13 +49,30 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) error {
 	}
 	r := &commitReq{ctx: ctx, steps: p.Steps, done: make(chan error, 1)}
 	select {
+	case <-s.closing:
+		return errClosed
+	default:
+	}
+	select {
 	case s.queue <- r:
 	case <-s.closing:
 		return errClosed
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return <-r.done
+	// A queued call is answered by a committer, even when they stop; one
+	// queued after the last committer stopped is never taken.
+	select {
+	case err := <-r.done:
+		return err
+	case <-s.stopped:
+		select {
+		case err := <-r.done:
+			return err
+		default:
+			return errClosed
+		}
+	}
 }
 
 func (s *Store) commitLoop() {

@@ -50,6 +50,7 @@ type Store struct {
 	queue    chan *commitReq
 	maxBatch int
 	closing  chan struct{}
+	stopped  chan struct{} // closed when every committer has stopped
 	workers  sync.WaitGroup
 	once     sync.Once
 
@@ -229,7 +230,7 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	}
 	s := &Store{
 		pool: pool, schema: schema,
-		queue: make(chan *commitReq, maxBatch), maxBatch: maxBatch, closing: make(chan struct{}),
+		queue: make(chan *commitReq, maxBatch), maxBatch: maxBatch, closing: make(chan struct{}), stopped: make(chan struct{}),
 		wake: make(chan struct{}, 1), listenDone: make(chan struct{}),
 	}
 	lctx, cancel := context.WithCancel(context.Background())
@@ -259,6 +260,7 @@ func (s *Store) Close() error {
 	s.once.Do(func() {
 		close(s.closing)
 		s.workers.Wait()
+		close(s.stopped)
 		s.stopListen()
 		<-s.listenDone
 		s.pool.Close()

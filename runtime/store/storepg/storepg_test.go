@@ -192,3 +192,18 @@ func errorsIsConflict(err error) bool {
 	var ce *store.ConflictError
 	return errors.As(err, &ce) && len(ce.IDs) == 1
 }
+
+func TestClosedStore(t *testing.T) {
+	url, schema := freshSchema(t)
+	s, err := storepg.Open(t.Context(), url, &storepg.Options{Schema: schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Commit(t.Context(), &store.CommitParams{Steps: []*store.Step{{Instance: storetest.NewInstance(storetest.BodyA, "late")}}})
+	if err == nil {
+		t.Fatal("commit on a closed store succeeded")
+	}
+}

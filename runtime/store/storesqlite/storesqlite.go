@@ -197,15 +197,32 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Conn, r *writeReq) er
 	r := &writeReq{ctx: ctx, done: make(chan error, 1)}
 	r.fn = func(tx *sql.Conn) error { return fn(tx, r) }
 	select {
+	case <-s.closing:
+		return errClosed
+	default:
+	}
+	select {
 	case s.queue <- r:
 	case <-s.closing:
 		return errClosed
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	// Once queued the request is always answered: the commit may already
-	// be under way, so the caller must learn its outcome.
-	return <-r.done
+	// Once queued the request is answered by the writer, even when it
+	// stops: the commit may already be under way, so the caller must
+	// learn its outcome. A request queued after the writer stopped is
+	// never taken.
+	select {
+	case err := <-r.done:
+		return err
+	case <-s.stopped:
+		select {
+		case err := <-r.done:
+			return err
+		default:
+			return errClosed
+		}
+	}
 }
 
 func (s *Store) writeLoop() {

@@ -6,31 +6,34 @@ import (
 	"encoding/json"
 	"fmt"
 	celrt "github.com/procedo/procedo/codegen/celrt"
+	forms "github.com/procedo/procedo/forms"
 	runtime "github.com/procedo/procedo/runtime"
-	"strconv"
+	"strings"
+	"time"
 )
 
 // ProcessKey is the id of the process in process.bpmn.
 const ProcessKey = "contributo"
 
 // Hash identifies this version of the bundle (its BPMN document and forms) and this process: instances refer to their definition by it.
-const Hash = "sha256:1ebbfec620188a0abc75765523046381b77fc713c7a973f4e0245d34e9a8b8f2"
+const Hash = "sha256:097bba6207fb9112444a17bc9b3d0caa7f02a2943351cdacae064dddd4e4a875"
 
 // The expressions below are not translated into Go: each runs on a cel-go program compiled once at init, with a cost limit (package celrt).
 //   - cond F_Alta (process.bpmn:10:82): punteggio > 2 — not translatable to Go: 1:1: identifier punteggio
-//   - cond F_Media (process.bpmn:13:82): isee > 1000 && figli in [0, 1] — not translatable to Go: 1:6: function _>_ on these argument types
+//   - assignee Priorita (process.bpmn:16:117): isee > 1000 ? "resp-" + string(figli) : "resp-0" — not translatable to Go: 1:6: function _>_ on these argument types
 var (
-	condFAltaProgram  = celrt.MustCompile("punteggio > 2", celVars)
-	condFMediaProgram = celrt.MustCompile("isee > 1000 && figli in [0, 1]", celVars)
+	condFAltaProgram        = celrt.MustCompile("punteggio > 2", celVars)
+	assigneePrioritaProgram = celrt.MustCompile("isee > 1000 ? \"resp-\" + string(figli) : \"resp-0\"", celVars)
 )
 
-// celVars are the types of the variables, for the cel-go programs: JSON numbers and dates become CEL ints, doubles and timestamps.
+// celVars are the types of the variables, for the cel-go programs: JSON numbers become CEL ints or doubles, date-times the text a time.Time prints.
 var celVars = map[string]*celrt.Type{
-	"accolta":   &celrt.Type{Kind: celrt.Bool},
-	"figli":     &celrt.Type{Kind: celrt.Int},
-	"isee":      &celrt.Type{Kind: celrt.Double},
-	"nascita":   &celrt.Type{Kind: celrt.Timestamp},
-	"punteggio": &celrt.Type{Kind: celrt.Dyn},
+	"accolta":    &celrt.Type{Kind: celrt.Bool},
+	"figli":      &celrt.Type{Kind: celrt.Int},
+	"isee":       &celrt.Type{Kind: celrt.Double},
+	"nascita":    &celrt.Type{Kind: celrt.String},
+	"presentata": &celrt.Type{Kind: celrt.TimestampText},
+	"punteggio":  &celrt.Type{Kind: celrt.Dyn},
 }
 
 // Definition returns the runtime definition of process "contributo" (Contributo), built from process.bpmn. Deploy it with Engine.Deploy, or carry it with Engine.Register; bind the service tasks with Handlers.
@@ -39,11 +42,13 @@ func Definition() (*runtime.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	_ = fs
 	b := runtime.NewBuilder[Variables](ProcessKey, "Contributo").Hash(Hash).Term("P30D")
 
 	// startEvent Start "Domanda" (process.bpmn:4:5).
-	b.StartEvent("Start").Named("Domanda").Form("domanda", formValidator{fs["domanda"]})
+	b.StartEvent("Start").Named("Domanda").Form("domanda", formValidator{
+		forms: []*forms.Form{fs["domanda"]},
+		keys:  [][]string{{"figli", "isee", "nascita", "presentata"}},
+	})
 
 	// scriptTask Punteggio "Punteggio" (process.bpmn:6:5).
 	b.ScriptTask("Punteggio", scriptPunteggio).Named("Punteggio")
@@ -52,10 +57,16 @@ func Definition() (*runtime.Definition, error) {
 	b.ExclusiveGateway("Esito").Named("Esito?").Default("F_Bassa")
 
 	// userTask Priorita "Istruttoria prioritaria" (process.bpmn:16:5).
-	b.UserTask("Priorita").Named("Istruttoria prioritaria").Form("esito", formValidator{fs["esito"]}).Offices("Servizi sociali").Assignee(assigneePriorita)
+	b.UserTask("Priorita").Named("Istruttoria prioritaria").Form("esito", formValidator{
+		forms: []*forms.Form{fs["esito"]},
+		keys:  [][]string{{"accolta"}},
+	}).Offices("Servizi sociali").Assignee(assigneePriorita)
 
 	// userTask Ordinaria "Istruttoria ordinaria" (process.bpmn:18:5).
-	b.UserTask("Ordinaria").Named("Istruttoria ordinaria").Form("esito", formValidator{fs["esito"]}).Offices("Servizi sociali")
+	b.UserTask("Ordinaria").Named("Istruttoria ordinaria").Form("esito", formValidator{
+		forms: []*forms.Form{fs["esito"]},
+		keys:  [][]string{{"accolta"}},
+	}).Offices("Servizi sociali")
 
 	// endEvent Fine "Fine" (process.bpmn:20:5).
 	b.EndEvent("Fine").Named("Fine")
@@ -64,7 +75,7 @@ func Definition() (*runtime.Definition, error) {
 	b.Flow("F1", "Start", "Punteggio")
 	b.Flow("F2", "Punteggio", "Esito")
 	b.FlowIf("F_Alta", "Esito", "Priorita", "punteggio > 2", condFAlta)
-	b.FlowIf("F_Media", "Esito", "Ordinaria", "isee > 1000 && figli in [0, 1]", condFMedia)
+	b.FlowIf("F_Media", "Esito", "Ordinaria", "figli in [0, 1] && nascita < \"2020-01-01\" && presentata.endsWith(\"+01:00\")", condFMedia)
 	b.Flow("F_Bassa", "Esito", "Ordinaria")
 	b.Flow("F3", "Priorita", "Fine")
 	b.Flow("F4", "Ordinaria", "Fine")
@@ -76,9 +87,65 @@ func condFAlta(vars *Variables) (bool, error) {
 	return celrt.AsBool(condFAltaProgram.EvalValue(vars))
 }
 
-// condFMedia evaluates with cel-go cond F_Media (process.bpmn:13:82): isee > 1000 && figli in [0, 1]
-func condFMedia(vars *Variables) (bool, error) {
-	return celrt.AsBool(condFMediaProgram.EvalValue(vars))
+// condFMedia translates cond F_Media (process.bpmn:13:82): figli in [0, 1] && nascita < "2020-01-01" && presentata.endsWith("+01:00")
+func condFMedia(vars *Variables) (res bool, err error) {
+	v8, e9 := func() (res bool, err error) {
+		v3, e4 := func() (res bool, err error) {
+			if vars.Figli == nil {
+				return res, celNoSuchKey("figli")
+			}
+			t1 := false
+			for _, x2 := range []int64{int64(0), int64(1)} {
+				if x2 == (*vars.Figli) {
+					t1 = true
+					break
+				}
+			}
+			return t1, nil
+		}()
+		var t7 bool
+		if e4 == nil && !v3 {
+			t7 = v3
+		} else {
+			v5, e6 := func() (res bool, err error) {
+				if vars.Nascita == nil {
+					return res, celNoSuchKey("nascita")
+				}
+				return ((*vars.Nascita).String() < "2020-01-01"), nil
+			}()
+			if e6 == nil && !v5 {
+				t7 = v5
+			} else if e4 != nil {
+				return res, e4
+			} else if e6 != nil {
+				return res, e6
+			} else {
+				t7 = true
+			}
+		}
+		return t7, nil
+	}()
+	var t12 bool
+	if e9 == nil && !v8 {
+		t12 = v8
+	} else {
+		v10, e11 := func() (res bool, err error) {
+			if vars.Presentata == nil {
+				return res, celNoSuchKey("presentata")
+			}
+			return strings.HasSuffix((*vars.Presentata).Format(time.RFC3339Nano), "+01:00"), nil
+		}()
+		if e11 == nil && !v10 {
+			t12 = v10
+		} else if e9 != nil {
+			return res, e9
+		} else if e11 != nil {
+			return res, e11
+		} else {
+			t12 = true
+		}
+	}
+	return t12, nil
 }
 
 // scriptPunteggioValue translates script Punteggio (process.bpmn:6:121): isee < 20000.0 ? figli * 2 + 1 : figli
@@ -118,12 +185,9 @@ func scriptPunteggio(vars *Variables) error {
 	return setVariable(vars, "punteggio", x)
 }
 
-// assigneePriorita translates assignee Priorita (process.bpmn:16:117): "resp-" + string(figli)
-func assigneePriorita(vars *Variables) (res string, err error) {
-	if vars.Figli == nil {
-		return res, celNoSuchKey("figli")
-	}
-	return ("resp-" + strconv.FormatInt((*vars.Figli), 10)), nil
+// assigneePriorita evaluates with cel-go assignee Priorita (process.bpmn:16:117): isee > 1000 ? "resp-" + string(figli) : "resp-0"
+func assigneePriorita(vars *Variables) (string, error) {
+	return celrt.AsString(assigneePrioritaProgram.EvalValue(vars))
 }
 
 // setVariable stores value into variable name by a JSON round trip (the value of a script or a call mapping), as codegen.Load does.

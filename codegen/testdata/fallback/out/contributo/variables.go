@@ -19,6 +19,9 @@ type DomandaForm struct {
 
 	// Nascita holds "nascita" (forms/domanda.schema.json#/properties/nascita).
 	Nascita Date `json:"nascita"`
+
+	// Presentata holds "presentata" (forms/domanda.schema.json#/properties/presentata). Optional: nil when absent.
+	Presentata *time.Time `json:"presentata,omitzero"`
 }
 
 // EsitoForm is generated from forms/esito.schema.json#.
@@ -82,6 +85,9 @@ type Variables struct {
 
 	// Nascita is variable "nascita", from forms/domanda.schema.json#/properties/nascita (forms: domanda).
 	Nascita *Date `json:"nascita,omitzero"`
+
+	// Presentata is variable "presentata", from forms/domanda.schema.json#/properties/presentata (forms: domanda).
+	Presentata *time.Time `json:"presentata,omitzero"`
 
 	// Punteggio is variable "punteggio", set by process contributo. It is JSON because it is set by the process (a script result or a call mapping): its type is only known at run time.
 	Punteggio json.RawMessage `json:"punteggio,omitzero"`

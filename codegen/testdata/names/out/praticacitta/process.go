@@ -2,7 +2,10 @@
 
 package praticacitta
 
-import runtime "github.com/procedo/procedo/runtime"
+import (
+	forms "github.com/procedo/procedo/forms"
+	runtime "github.com/procedo/procedo/runtime"
+)
 
 // ProcessKey is the id of the process in process.bpmn.
 const ProcessKey = "pratica-città"
@@ -16,11 +19,13 @@ func Definition() (*runtime.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	_ = fs
 	b := runtime.NewBuilder[Variables](ProcessKey, "Pratica \"città\" */ `x` \\n").Hash(Hash)
 
 	// startEvent Start "Domanda */ // go:generate" (process.bpmn:4:5).
-	b.StartEvent("Start").Named("Domanda */ // go:generate").Form("domanda", formValidator{fs["domanda"]})
+	b.StartEvent("Start").Named("Domanda */ // go:generate").Form("domanda", formValidator{
+		forms: []*forms.Form{fs["domanda"]},
+		keys:  [][]string{{"Verifica identità", "domanda", "type"}},
+	})
 
 	// serviceTask Verifica "Verifica identità" (process.bpmn:6:5).
 	b.ServiceTask("Verifica", "anagrafe.verifica-identita").Named("Verifica identità")
@@ -29,7 +34,10 @@ func Definition() (*runtime.Definition, error) {
 	b.ExclusiveGateway("Esito").Named("Esito?").Default("F_No")
 
 	// userTask Ufficio "Verifica identità" (process.bpmn:17:5).
-	b.UserTask("Ufficio").Named("Verifica identità").Form("domanda", formValidator{fs["domanda"]}).Offices("Anagrafe", "\"Ufficio */\"")
+	b.UserTask("Ufficio").Named("Verifica identità").Form("domanda", formValidator{
+		forms: []*forms.Form{fs["domanda"]},
+		keys:  [][]string{{"Verifica identità", "domanda", "type"}},
+	}).Offices("Anagrafe", "\"Ufficio */\"")
 
 	// serviceTask Invio "Verifica identità" (process.bpmn:19:5).
 	b.ServiceTask("Invio", "anagrafe.invio").Named("Verifica identità")

@@ -3,6 +3,7 @@
 package ztlaccess
 
 import (
+	forms "github.com/procedo/procedo/forms"
 	runtime "github.com/procedo/procedo/runtime"
 	"unicode/utf8"
 )
@@ -19,11 +20,13 @@ func Definition() (*runtime.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	_ = fs
 	b := runtime.NewBuilder[Variables](ProcessKey, "Accesso ZTL").Hash(Hash).Term("P30D")
 
 	// startEvent Start "Domanda" (process.bpmn:7:5).
-	b.StartEvent("Start").Named("Domanda").Form("domanda", formValidator{fs["domanda"]})
+	b.StartEvent("Start").Named("Domanda").Form("domanda", formValidator{
+		forms: []*forms.Form{fs["domanda"]},
+		keys:  [][]string{{"targa", "valida"}},
+	})
 
 	// serviceTask Verifica "Verifica targa" (process.bpmn:8:5).
 	b.ServiceTask("Verifica", "ztl.verifica-targa").Named("Verifica targa")

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	celrt "github.com/procedo/procedo/codegen/celrt"
+	forms "github.com/procedo/procedo/forms"
 	runtime "github.com/procedo/procedo/runtime"
 )
 
@@ -21,7 +22,7 @@ var (
 	outputRequisitiOfVerificaProgram = celrt.MustCompile("size(codiceFiscale) == 16", nil)
 )
 
-// celVars are the types of the variables, for the cel-go programs: JSON numbers and dates become CEL ints, doubles and timestamps.
+// celVars are the types of the variables, for the cel-go programs: JSON numbers become CEL ints or doubles, date-times the text a time.Time prints.
 var celVars = map[string]*celrt.Type{
 	"codiceFiscale":      &celrt.Type{Kind: celrt.Dyn},
 	"conflittoInteressi": &celrt.Type{Kind: celrt.Bool},
@@ -59,11 +60,13 @@ func Definition() (*runtime.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	_ = fs
 	b := runtime.NewBuilder[Variables](ProcessKey, "SCIA commerciale").Hash(Hash).Term("P60D")
 
 	// startEvent Domanda "SCIA presentata" (process.bpmn:7:5).
-	b.StartEvent("Domanda").Named("SCIA presentata").Form("scia", formValidator{fs["scia"]})
+	b.StartEvent("Domanda").Named("SCIA presentata").Form("scia", formValidator{
+		forms: []*forms.Form{fs["scia"]},
+		keys:  [][]string{{"locali", "protocollo", "richiedente", "superficie"}},
+	})
 
 	// serviceTask Protocollo "Protocollazione" (process.bpmn:9:5).
 	b.ServiceTask("Protocollo", "protocollo.registra").Named("Protocollazione")
@@ -78,7 +81,10 @@ func Definition() (*runtime.Definition, error) {
 	b.ExclusiveGateway("Ingresso").Named("Istruttoria")
 
 	// userTask Istruttoria "Istruttoria formale" (process.bpmn:18:5).
-	b.UserTask("Istruttoria").Named("Istruttoria formale").Form("istruttoria", formValidator{fs["istruttoria"]}).Offices("SUAP").SLA("P10D")
+	b.UserTask("Istruttoria").Named("Istruttoria formale").Form("istruttoria", formValidator{
+		forms: []*forms.Form{fs["istruttoria"], fs["anticorruzione"]},
+		keys:  [][]string{{"esitoIstruttoria"}, {"conflittoInteressi"}},
+	}).Offices("SUAP").SLA("P10D")
 
 	// boundaryEvent Sollecito "Dopo 7 giorni" (process.bpmn:19:5).
 	b.BoundaryTimer("Sollecito", "Istruttoria", runtime.TimerSpec{Duration: "P7D"}, false).Named("Dopo 7 giorni")
@@ -120,7 +126,10 @@ func Definition() (*runtime.Definition, error) {
 	b.StartEvent("S_Start").Named("Inizio sopralluogo").In("Sopralluoghi")
 
 	// userTask Sopralluogo "Sopralluogo" (process.bpmn:55:7).
-	b.UserTask("Sopralluogo").Named("Sopralluogo").In("Sopralluoghi").Form("verbale", formValidator{fs["verbale"]}).Offices("Polizia Locale")
+	b.UserTask("Sopralluogo").Named("Sopralluogo").In("Sopralluoghi").Form("verbale", formValidator{
+		forms: []*forms.Form{fs["verbale"]},
+		keys:  [][]string{{"conforme", "verbale"}},
+	}).Offices("Polizia Locale")
 
 	// endEvent S_End "Sopralluogo fatto" (process.bpmn:57:7).
 	b.EndEvent("S_End").Named("Sopralluogo fatto").In("Sopralluoghi")
@@ -144,8 +153,8 @@ func Definition() (*runtime.Definition, error) {
 		out["codiceFiscale"] = x
 		return json.Marshal(out)
 	}).CallOut(func(vars *Variables, child json.RawMessage) error {
-		var cv map[string]any
-		if err := json.Unmarshal(child, &cv); err != nil {
+		cv, err := celrt.DecodeObject(child)
+		if err != nil {
 			return err
 		}
 		x, err := outputRequisitiOfVerificaProgram.Eval(cv)
@@ -165,7 +174,10 @@ func Definition() (*runtime.Definition, error) {
 	b.InclusiveGateway("ControlliFatti")
 
 	// userTask Decisione "Provvedimento" (process.bpmn:80:5).
-	b.UserTask("Decisione").Named("Provvedimento").Form("provvedimento", formValidator{fs["provvedimento"]}).Offices("SUAP").Assignee(assigneeDecisione)
+	b.UserTask("Decisione").Named("Provvedimento").Form("provvedimento", formValidator{
+		forms: []*forms.Form{fs["provvedimento"]},
+		keys:  [][]string{{"provvedimento"}},
+	}).Offices("SUAP").Assignee(assigneeDecisione)
 
 	// endEvent Concluso "Procedimento concluso" (process.bpmn:82:5).
 	b.EndEvent("Concluso").Named("Procedimento concluso")

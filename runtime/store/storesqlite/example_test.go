@@ -1,0 +1,51 @@
+package storesqlite_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/procedo/procedo/runtime/store"
+	"github.com/procedo/procedo/runtime/store/storesqlite"
+)
+
+// Open a data folder, commit the first step of an instance with its
+// history, and read it back. A second writer of the same version loses.
+func Example() {
+	dir, err := os.MkdirTemp("", "procedo-data")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	st, err := storesqlite.Open(ctx, dir, nil)
+	if err != nil {
+		panic(err)
+	}
+	defer st.Close()
+
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	in := &store.Instance{Body: "c_h501", ID: "ztl-1", ProcessKey: "ztl-access", Status: store.InstanceActive,
+		Version: 1, State: []byte(`{}`), StartedAt: now, UpdatedAt: now}
+	err = st.Commit(ctx, &store.CommitParams{Steps: []*store.Step{{
+		Instance: in,
+		Events:   []*store.Event{{Body: "c_h501", InstanceID: "ztl-1", Seq: 1, Type: "started", Actor: "citizen", Time: now}},
+	}}})
+	fmt.Println("first commit:", err)
+	err = st.Commit(ctx, &store.CommitParams{Steps: []*store.Step{{Instance: in}}})
+	fmt.Println("creating it again is a conflict:", err != nil)
+
+	got, err := st.GetInstance(ctx, &store.GetInstanceParams{Body: "c_h501", ID: "ztl-1"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(got.ProcessKey, got.Status, got.Version)
+	_, err = st.GetInstance(ctx, &store.GetInstanceParams{Body: "c_f205", ID: "ztl-1"})
+	fmt.Println("another body:", err)
+	// Output:
+	// first commit: <nil>
+	// creating it again is a conflict: true
+	// ztl-access active 1
+	// another body: store: instance "ztl-1" not found in body "c_f205"
+}
