@@ -21,8 +21,9 @@ import (
 // scans its jobs linearly.
 const freshEvery = 1000
 
-// procedoBatch is how many instances Procedo starts per commit, as the
-// engine's own in-memory benchmark does.
+// procedoBatch is how many instances Procedo starts per commit, and its
+// job handlers run inline (Workers: 1), as in the engine's own in-memory
+// benchmark: the handler only computes, like lib-bpmn-engine's.
 const procedoBatch = 64
 
 func reportLatency(b *testing.B, n int, elapsed time.Duration, lat []time.Duration) {
@@ -111,7 +112,7 @@ func benchProcedoMem(b *testing.B) {
 		b.Fatal(err)
 	}
 	st := storemem.New()
-	e, err := runtime.New(runtime.Options{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BatchSize: procedoBatch,
+	e, err := runtime.New(runtime.Options{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BatchSize: procedoBatch, Workers: 1,
 		Handlers: map[string]runtime.Handler{"ztl.verifica-targa": runtime.Service(func(_ context.Context, _ *runtime.ServiceCall, v *ztlVars) error {
 			v.Valida = len(v.Targa) == 7
 			return nil

@@ -50,7 +50,13 @@ type Builder[V any] struct {
 	key, name, hash, term string
 	nodes                 []*Node
 	flows                 []*Flow
+	codec                 Codec
 }
+
+// Codec replaces the JSON codec of the variables, e.g. with one generated
+// alongside the Variables struct that needs no reflection. Its Decode
+// must return a *V.
+func (b *Builder[V]) Codec(c Codec) *Builder[V] { b.codec = c; return b }
 
 // NewBuilder starts the definition of process key (the BPMN process id).
 func NewBuilder[V any](key, name string) *Builder[V] {
@@ -66,7 +72,11 @@ func (b *Builder[V]) Term(iso string) *Builder[V] { b.term = iso; return b }
 
 // Build validates and returns the definition.
 func (b *Builder[V]) Build() (*Definition, error) {
-	return NewDefinition(b.key, b.name, b.hash, b.term, jsonCodec[V]{}, b.nodes, b.flows)
+	codec := b.codec
+	if codec == nil {
+		codec = jsonCodec[V]{}
+	}
+	return NewDefinition(b.key, b.name, b.hash, b.term, codec, b.nodes, b.flows)
 }
 
 // Node adds a node as is and returns it for further settings.

@@ -1014,3 +1014,45 @@ func TestErrorFromCalledProcessReachesTheCallActivity(t *testing.T) {
 	env.AssertPath(id, "S", "Paga", "Rifiutato", "Annullata")
 	env.AssertStatus(env.Children(id)[0].ID, store.InstanceFailed)
 }
+
+// countingCodec is a hand-written codec, as generated code may provide.
+type countingCodec struct{ decodes *int }
+
+func (c countingCodec) Decode(data []byte) (runtime.Vars, error) {
+	*c.decodes++
+	v := &ztlVars{}
+	if len(data) > 0 {
+		if err := json.Unmarshal(data, v); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+func (countingCodec) Encode(v runtime.Vars) ([]byte, error) { return json.Marshal(v) }
+
+func (countingCodec) Merge(v runtime.Vars, patch json.RawMessage) error {
+	if len(patch) == 0 {
+		return nil
+	}
+	return json.Unmarshal(patch, v)
+}
+
+func TestBuilderWithCustomCodec(t *testing.T) {
+	decodes := 0
+	b := runtime.NewBuilder[ztlVars]("codec", "").Codec(countingCodec{&decodes})
+	b.StartEvent("S")
+	b.UserTask("U")
+	b.EndEvent("E")
+	b.Flow("f0", "S", "U").Flow("f1", "U", "E")
+	env := processtest.New(t)
+	env.Deploy(mustBuild(t, b))
+	id := env.Start("codec", ztlVars{Targa: "AB123CD"})
+	env.CompleteTask(id, "U", "anna", map[string]any{"esito": "ok"})
+	env.AssertStatus(id, store.InstanceCompleted)
+	var v ztlVars
+	env.Vars(id, &v)
+	if decodes < 2 || v.Targa != "AB123CD" || v.Esito != "ok" {
+		t.Fatalf("decodes %d, vars %+v", decodes, v)
+	}
+}

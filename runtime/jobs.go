@@ -100,6 +100,11 @@ func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 		if j.Kind != jobService {
 			continue
 		}
+		if e.opts.Workers == 1 {
+			// One worker: no goroutine to hand the job to.
+			e.runHandler(ctx, outs[i], preloaded[store.InstanceKey{Body: j.Body, ID: j.InstanceID}])
+			continue
+		}
 		wg.Add(1)
 		sem <- struct{}{}
 		go func(o *outcome) {

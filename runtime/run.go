@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/procedo/procedo/runtime/store"
 )
@@ -970,12 +971,13 @@ func (r *run) prune() {
 // changedFields lists the top-level fields of two JSON objects that
 // differ.
 func changedFields(before, after []byte) []string {
-	var a, b map[string]json.RawMessage
-	if len(before) > 0 {
-		_ = json.Unmarshal(before, &a)
-	}
-	if err := json.Unmarshal(after, &b); err != nil {
+	a, okA := topLevel(before)
+	b, okB := topLevel(after)
+	if !okB {
 		return nil
+	}
+	if !okA {
+		a = nil
 	}
 	var out []string
 	for k, v := range b {
@@ -990,6 +992,118 @@ func changedFields(before, after []byte) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// topLevel splits a JSON object into its members without decoding the
+// values: the variables are compared at every step, and a full
+// json.Unmarshal into a map cost a tenth of a step. Values are compared
+// byte for byte, which is exact for what one encoder writes. It reports
+// false for anything but a well-formed object.
+func topLevel(data []byte) (map[string][]byte, bool) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return nil, false
+	}
+	out := map[string][]byte{}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return out, skipSpace(data, i+1) == len(data)
+	}
+	for {
+		if i >= len(data) || data[i] != '"' {
+			return nil, false
+		}
+		end, ok := skipString(data, i)
+		if !ok {
+			return nil, false
+		}
+		key := string(data[i+1 : end-1])
+		if bytes.IndexByte(data[i:end], '\\') >= 0 || !utf8.Valid(data[i:end]) {
+			var k string
+			if json.Unmarshal(data[i:end], &k) != nil {
+				return nil, false
+			}
+			key = k
+		}
+		i = skipSpace(data, end)
+		if i >= len(data) || data[i] != ':' {
+			return nil, false
+		}
+		i = skipSpace(data, i+1)
+		vend, ok := skipValue(data, i)
+		if !ok {
+			return nil, false
+		}
+		out[key] = data[i:vend]
+		i = skipSpace(data, vend)
+		if i >= len(data) {
+			return nil, false
+		}
+		if data[i] == '}' {
+			return out, skipSpace(data, i+1) == len(data)
+		}
+		if data[i] != ',' {
+			return nil, false
+		}
+		i = skipSpace(data, i+1)
+	}
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at data[i].
+func skipString(data []byte, i int) (int, bool) {
+	for j := i + 1; j < len(data); j++ {
+		switch data[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1, true
+		}
+	}
+	return 0, false
+}
+
+// skipValue returns the index after the JSON value starting at data[i].
+func skipValue(data []byte, i int) (int, bool) {
+	if i >= len(data) {
+		return 0, false
+	}
+	switch data[i] {
+	case '"':
+		return skipString(data, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(data); j++ {
+			switch data[j] {
+			case '"':
+				end, ok := skipString(data, j)
+				if !ok {
+					return 0, false
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1, true
+				}
+			}
+		}
+		return 0, false
+	default: // number, true, false, null
+		j := i
+		for j < len(data) && data[j] != ',' && data[j] != '}' && data[j] != ']' && data[j] != ' ' && data[j] != '\n' && data[j] != '\t' && data[j] != '\r' {
+			j++
+		}
+		return j, j > i
+	}
 }
 
 // suspension records the start and end of waits at suspending elements

@@ -115,3 +115,52 @@ func FuzzDecodeState(f *testing.F) {
 		}
 	})
 }
+
+func TestChangedFields(t *testing.T) {
+	tests := []struct {
+		name          string
+		before, after string
+		want          []string
+	}{
+		{name: "first variables", before: ``, after: `{"b":1,"a":"x"}`, want: []string{"a", "b"}},
+		{name: "one changed", before: `{"a":1,"b":[1,2]}`, after: `{"a":1,"b":[1,3]}`, want: []string{"b"}},
+		{name: "added and removed", before: `{"a":1,"old":{"x":"}"}}`, after: `{"a":1,"new":null}`, want: []string{"new", "old"}},
+		{name: "nested strings with brackets", before: `{"s":"a,b}","o":{"k":"]"}}`, after: `{"s":"a,b}","o":{"k":"]"}}`, want: nil},
+		{name: "escaped key", before: `{}`, after: `{"caf\u00e9":true,"q\"k":1}`, want: []string{"caf\u00e9", "q\"k"}},
+		{name: "spaces", before: `{ "a" : 1 }`, after: "{\n\"a\": 2\n}", want: []string{"a"}},
+		{name: "not an object", before: `{}`, after: `[1]`, want: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := changedFields([]byte(tt.before), []byte(tt.after)); !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("changedFields = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzTopLevel compares the member splitter with encoding/json on any
+// input that encoding/json accepts as an object.
+func FuzzTopLevel(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":1}`, `{"a":{"b":[1,"]"]},"c":"\"}"}`, ` { "k" : null } `, `{"a":1,}`, `[]`, `{"a":tru}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var want map[string]json.RawMessage
+		if json.Unmarshal(data, &want) != nil || want == nil {
+			return
+		}
+		got, ok := topLevel(data)
+		if !ok {
+			t.Fatalf("topLevel refused %q, which encoding/json reads", data)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%q: %d members, encoding/json %d", data, len(got), len(want))
+		}
+		for k, v := range want {
+			if string(got[k]) != string(v) {
+				t.Fatalf("%q: member %q = %q, want %q", data, k, got[k], v)
+			}
+		}
+	})
+}

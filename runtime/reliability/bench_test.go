@@ -48,14 +48,23 @@ func reportLatency(b *testing.B, n int, elapsed time.Duration, lat []time.Durati
 // commit instances in batches while the engine's job runners call the
 // service and finish them. Start-to-end latency is read back from the
 // history (started → completed event times).
+//
+// sqlite-normal is SQLite with synchronous=NORMAL: a commit survives a
+// crash of the process but not a power cut, and needs no fsync.
 func BenchmarkReference(b *testing.B) {
-	for _, kind := range backends {
+	for _, kind := range []string{"sqlite", "sqlite-normal", "postgres"} {
 		b.Run(kind, func(b *testing.B) { benchReference(b, kind) })
 	}
 }
 
 func benchReference(b *testing.B, kind string) {
-	loc := newLocation(b, kind)
+	var loc location
+	if kind == "sqlite-normal" {
+		loc = newLocation(b, "sqlite")
+		loc.sync = "NORMAL"
+	} else {
+		loc = newLocation(b, kind)
+	}
 	st := openStore(b, loc)
 	slots := make(chan struct{}, inFlight)
 	// On PostgreSQL a runner and its handler workers mostly wait on round

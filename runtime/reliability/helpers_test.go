@@ -83,6 +83,7 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 type location struct {
 	kind   string // "sqlite" or "postgres"
 	dir    string
+	sync   string // SQLite's synchronous pragma, "" for the default (FULL)
 	url    string
 	schema string
 }
@@ -111,7 +112,7 @@ func parseLocation(s string) (location, error) {
 
 func (l location) open(ctx context.Context) (store.Store, error) {
 	if l.kind == "sqlite" {
-		return storesqlite.Open(ctx, l.dir, nil)
+		return storesqlite.Open(ctx, l.dir, &storesqlite.Options{Synchronous: l.sync})
 	}
 	return storepg.Open(ctx, l.url, &storepg.Options{Schema: l.schema})
 }

@@ -232,10 +232,21 @@ func (s *Store) Commit(_ context.Context, p *store.CommitParams) error {
 		in.State = slices.Clone(in.State)
 		k := key{in.Body, in.ID}
 		s.instances[k] = &in
+		// One allocation for the events of the step and one for their
+		// data: a step writes about ten of them.
+		size := 0
 		for _, e := range st.Events {
-			c := *e
-			c.Data = slices.Clone(e.Data)
-			s.events[k] = append(s.events[k], &c)
+			size += len(e.Data)
+		}
+		slab, data := make([]store.Event, len(st.Events)), make([]byte, 0, size)
+		for i, e := range st.Events {
+			slab[i] = *e
+			if e.Data != nil {
+				start := len(data)
+				data = append(data, e.Data...)
+				slab[i].Data = data[start:len(data):len(data)]
+			}
+			s.events[k] = append(s.events[k], &slab[i])
 		}
 		for _, l := range st.DoneJobs {
 			delete(s.jobs, key{in.Body, l.ID})

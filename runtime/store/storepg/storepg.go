@@ -109,7 +109,7 @@ func poolConfig(url string, opts *Options) (*pgxpool.Config, error) {
 		return nil, fmt.Errorf("storepg: database URL: %w", err)
 	}
 	if opts.Schema != "" {
-		cfg.ConnConfig.RuntimeParams["search_path"] = opts.Schema
+		cfg.ConnConfig.RuntimeParams["search_path"] = pgx.Identifier{opts.Schema}.Sanitize()
 	}
 	cfg.MaxConns = 16
 	if opts.MaxConns > 0 {

@@ -207,3 +207,32 @@ func TestClosedStore(t *testing.T) {
 		t.Fatal("commit on a closed store succeeded")
 	}
 }
+
+// TestQuotedSchema: a schema name that needs quoting (upper case, a dash)
+// is created, migrated and used as given.
+func TestQuotedSchema(t *testing.T) {
+	url := testenv.PostgresURL(t)
+	schema := fmt.Sprintf("Ente-%d", time.Now().UnixNano())
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(context.Background(), url)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close(context.Background())
+		if _, err := conn.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
+			t.Error(err)
+		}
+	})
+	s, err := storepg.Open(t.Context(), url, &storepg.Options{Schema: schema, CreateSchema: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Schema() != schema {
+		t.Fatalf("store schema %q, want %q", s.Schema(), schema)
+	}
+	if err := s.Commit(t.Context(), &store.CommitParams{Steps: []*store.Step{{Instance: storetest.NewInstance(storetest.BodyA, "q")}}}); err != nil {
+		t.Fatal(err)
+	}
+}
