@@ -78,7 +78,8 @@ func TestTermSuspended(t *testing.T) {
 	})
 	before := env.Inspect(id).Term.Remaining
 	env.CompleteTask(id, "Istruttoria", "monza.laura.verdi", map[string]any{
-		"esito": map[string]any{"decisione": "integrazione", "motivazione": "Manca la carta di circolazione"}})
+		"esito":     map[string]any{"decisione": "integrazione", "motivazione": "Manca la carta di circolazione"},
+		"checklist": map[string]any{"identita_verificata": true, "requisiti_verificati": false, "nessun_conflitto": true}})
 	env.AdvanceDays(10)
 	v := env.Inspect(id)
 	if !v.Term.Suspended || v.Term.Remaining != before {

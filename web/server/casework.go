@@ -227,45 +227,26 @@ func topKeys(f *forms.Form) map[string]bool {
 }
 
 // complete completes a user task. When the task has a checklist
-// (procedo:checklist), the payload may carry the checklist's fields too:
-// they are validated by the checklist form, kept out of the task's
-// payload (the task form validates what is its own), and stored with the
-// case as the JSON document "checklist.<element>" — one version per
-// completion, so rework shows as versions.
+// (procedo:checklist), the payload carries the checklist's fields too:
+// the definition validates each top-level field with the form that
+// declares it. The checklist's answers are also stored with the case as
+// the JSON document "checklist.<element>", one version per completion,
+// so that rework shows as versions (the variable keeps only the last).
 func (s *Server) complete(ctx context.Context, u *auth.User, proc *Procedure, t *store.Task, payload map[string]any) (map[string]any, error) {
 	var cl map[string]any
-	var clForm *forms.Form
-	if name := proc.Checklists[t.ElementID]; name != "" {
-		clForm = proc.Forms[name]
-	}
-	taskPayload := payload
-	if clForm != nil {
-		keys := topKeys(clForm)
-		cl, taskPayload = map[string]any{}, map[string]any{}
-		for k, v := range payload {
-			if keys[k] {
+	if name := proc.Checklists[t.ElementID]; name != "" && proc.Forms[name] != nil {
+		cl = map[string]any{}
+		for k := range topKeys(proc.Forms[name]) {
+			if v, ok := payload[k]; ok {
 				cl[k] = v
-			} else {
-				taskPayload[k] = v
 			}
-		}
-		data, _ := json.Marshal(cl)
-		if fe, err := clForm.ValidateJSON(data); err != nil || len(fe) > 0 {
-			ve := &runtime.ValidationError{Element: t.ElementID, Form: proc.Checklists[t.ElementID]}
-			for _, e := range fe {
-				ve.Fields = append(ve.Fields, runtime.FieldError{Pointer: e.Pointer, Message: e.Message})
-			}
-			if err != nil {
-				ve.Fields = append(ve.Fields, runtime.FieldError{Message: err.Error()})
-			}
-			return nil, ve
 		}
 	}
-	js, _ := json.Marshal(taskPayload)
+	js, _ := json.Marshal(payload)
 	if err := s.cfg.Engine.CompleteTask(ctx, &runtime.CompleteTaskParams{Body: u.Body, TaskID: t.ID, Actor: u.ID, Payload: js}); err != nil {
 		return nil, err
 	}
-	if cl != nil {
+	if len(cl) > 0 {
 		data, _ := json.MarshalIndent(cl, "", "  ")
 		if _, err := s.cfg.Engine.AddDocument(ctx, &runtime.AddDocumentParams{Body: u.Body, InstanceID: t.InstanceID, Name: "checklist." + t.ElementID,
 			MediaType: "application/json", Content: data, Actor: u.ID}); err != nil && !errors.Is(err, runtime.ErrNotActive) {
@@ -273,7 +254,7 @@ func (s *Server) complete(ctx context.Context, u *auth.User, proc *Procedure, t 
 		}
 	}
 	if proc.Message != nil {
-		if msg := proc.Message(t.ElementID, taskPayload); msg != "" {
+		if msg := proc.Message(t.ElementID, payload); msg != "" {
 			if err := s.cfg.DB.AddNote(ctx, &webdb.Note{Body: u.Body, InstanceID: t.InstanceID, Author: u.ID, Visibility: webdb.Citizen, Text: msg, CreatedAt: s.cfg.Now()}); err != nil {
 				return cl, err
 			}

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/procedo/procedo/codegen"
 	"github.com/procedo/procedo/runtime"
 	"github.com/procedo/procedo/runtime/store"
 	"github.com/procedo/procedo/runtime/store/storepg"
@@ -106,7 +107,7 @@ func Open(ctx context.Context, opts Options) (*Site, error) {
 	}
 	dir := auth.DemoDirectory()
 	svc := &ztlaccess.Services{Registry: opts.Registry, Now: opts.Clock.Now, BodyName: func(b string) string { return auth.BodyName(dir, b) }}
-	s.Engine, err = runtime.New(runtime.Options{Store: s.Store, Clock: opts.Clock, Logger: opts.Logger, Handlers: svc.Handlers(), Resolver: Resolve})
+	s.Engine, err = runtime.New(runtime.Options{Store: s.Store, Clock: opts.Clock, Logger: opts.Logger, Handlers: svc.Handlers(), Resolver: codegen.Resolver()})
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -125,7 +126,7 @@ func Open(ctx context.Context, opts Options) (*Site, error) {
 		return nil, err
 	}
 	s.Server, err = server.New(server.Config{Engine: s.Engine, DB: s.DB, Directory: dir, Procedures: []*server.Procedure{ztl}, Key: key,
-		DevLogin: opts.DevLogin, SecureCookies: opts.SecureCookies, Logger: opts.Logger, Now: opts.Clock.Now, Load: LoadZip})
+		DevLogin: opts.DevLogin, SecureCookies: opts.SecureCookies, Logger: opts.Logger, Now: opts.Clock.Now, Load: codegen.LoadZip})
 	if err != nil {
 		s.Close()
 		return nil, err

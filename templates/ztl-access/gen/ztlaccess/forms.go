@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	forms "github.com/procedo/procedo/forms"
 	runtime "github.com/procedo/procedo/runtime"
+	"sort"
+	"strings"
 	"sync"
 )
 
@@ -46,9 +48,10 @@ func Forms() (map[string]*forms.Form, error) {
 	return compiledForms()
 }
 
-// formValidator adapts a compiled form to the runtime (the adapter codegen.Load uses too).
+// formValidator adapts compiled forms to the runtime (the adapter codegen.Load uses too). A user task with a checklist takes one payload holding the fields of both forms: each top-level field is validated by the form that declares it, and a field no form declares is an error.
 type formValidator struct {
-	f *forms.Form
+	forms []*forms.Form
+	keys  [][]string // the top-level properties of each form
 }
 
 // Compile-time guard: the adapter still fits the runtime's interface.
@@ -56,7 +59,44 @@ var _ runtime.FormValidator = formValidator{}
 
 // Validate implements runtime.FormValidator.
 func (v formValidator) Validate(payload json.RawMessage) []runtime.FieldError {
-	errs, err := v.f.ValidateJSON(payload)
+	if len(v.forms) == 1 {
+		return fieldErrors(v.forms[0].ValidateJSON(payload))
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &obj); err != nil {
+		return []runtime.FieldError{{Message: err.Error()}}
+	}
+	var out []runtime.FieldError
+	claimed := map[string]bool{}
+	for i, form := range v.forms {
+		part := map[string]json.RawMessage{}
+		for _, k := range v.keys[i] {
+			claimed[k] = true
+			if raw, ok := obj[k]; ok {
+				part[k] = raw
+			}
+		}
+		data, err := json.Marshal(part)
+		if err != nil {
+			return []runtime.FieldError{{Message: err.Error()}}
+		}
+		out = append(out, fieldErrors(form.ValidateJSON(data))...)
+	}
+	var extra []string
+	for k := range obj {
+		if !claimed[k] {
+			extra = append(extra, k)
+		}
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		out = append(out, runtime.FieldError{Message: forms.Text(v.forms[0].Lang(), "additionalProperties", v.forms[0].Title(), strings.Join(extra, ", "))})
+	}
+	return out
+}
+
+// fieldErrors converts the errors of a form into the runtime's.
+func fieldErrors(errs []forms.FieldError, err error) []runtime.FieldError {
 	if err != nil {
 		return []runtime.FieldError{{Message: err.Error()}}
 	}

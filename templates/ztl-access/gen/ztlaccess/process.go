@@ -2,7 +2,10 @@
 
 package ztlaccess
 
-import runtime "github.com/procedo/procedo/runtime"
+import (
+	forms "github.com/procedo/procedo/forms"
+	runtime "github.com/procedo/procedo/runtime"
+)
 
 // ProcessKey is the id of the process in process.bpmn.
 const ProcessKey = "ztl-access"
@@ -16,17 +19,22 @@ func Definition() (*runtime.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	_ = fs
 	b := runtime.NewBuilder[Variables](ProcessKey, "Permesso di accesso alla ZTL").Hash(Hash).Term("P30D")
 
 	// startEvent Domanda "Domanda presentata" (process.bpmn:10:5).
-	b.StartEvent("Domanda").Named("Domanda presentata").Form("domanda", formValidator{fs["domanda"]})
+	b.StartEvent("Domanda").Named("Domanda presentata").Form("domanda", formValidator{
+		forms: []*forms.Form{fs["domanda"]},
+		keys:  [][]string{{"carta_circolazione", "motivo", "note", "richiedente", "veicolo", "veridicita"}},
+	})
 
 	// serviceTask VerificaTarga "Verifica targa" (process.bpmn:13:5).
 	b.ServiceTask("VerificaTarga", "ztl.verifica-targa").Named("Verifica targa")
 
 	// userTask Istruttoria "Istruttoria" (process.bpmn:17:5).
-	b.UserTask("Istruttoria").Named("Istruttoria").Form("esito", formValidator{fs["esito"]}).Offices("Polizia Locale").SLA("P10D")
+	b.UserTask("Istruttoria").Named("Istruttoria").Form("esito", formValidator{
+		forms: []*forms.Form{fs["esito"], fs["checklist"]},
+		keys:  [][]string{{"esito"}, {"checklist"}},
+	}).Offices("Polizia Locale").SLA("P10D")
 
 	// exclusiveGateway Esito "Esito dell'istruttoria" (process.bpmn:22:5).
 	b.ExclusiveGateway("Esito").Named("Esito dell'istruttoria").Default("F_Rigetto")
@@ -35,7 +43,10 @@ func Definition() (*runtime.Definition, error) {
 	b.ExclusiveGateway("Riesame").Named("Prima istruttoria o riesame")
 
 	// userTask Integrazione "Integrazione documentale" (process.bpmn:44:5).
-	b.UserTask("Integrazione").Named("Integrazione documentale").Form("integrazione", formValidator{fs["integrazione"]}).Suspends().Assignee(assigneeIntegrazione)
+	b.UserTask("Integrazione").Named("Integrazione documentale").Form("integrazione", formValidator{
+		forms: []*forms.Form{fs["integrazione"]},
+		keys:  [][]string{{"integrazione"}},
+	}).Suspends().Assignee(assigneeIntegrazione)
 
 	// serviceTask Rilascio "Rilascio del permesso" (process.bpmn:51:5).
 	b.ServiceTask("Rilascio", "ztl.rilascio-permesso").Named("Rilascio del permesso")
