@@ -31,6 +31,7 @@ const ProcessKey = "ztl-access"
 const (
 	TypeVerificaTarga    = "ztl.verifica-targa"
 	TypeRilascioPermesso = "ztl.rilascio-permesso"
+	TypeNotificaDiniego  = "ztl.notifica-diniego"
 )
 
 // Definition returns the runtime definition generated from process.bpmn
@@ -84,6 +85,7 @@ var Phases = map[string]string{
 	"Integrazione":  "In attesa della tua integrazione",
 	"Rilascio":      "Rilascio del permesso",
 	"Rilasciato":    "Conclusa: permesso rilasciato",
+	"Diniego":       "Notifica del diniego",
 	"Respinta":      "Conclusa: domanda respinta",
 }
 
@@ -222,6 +224,49 @@ func (s *Services) RilascioDelPermesso(ctx context.Context, call *runtime.Servic
 		return fmt.Errorf("permit PDF: %w", err)
 	}
 	return s.AddDoc(ctx, call.Body, call.InstanceID, "permesso", "application/pdf", buf.Bytes())
+}
+
+// ProvvedimentoDiDiniego (ztl.notifica-diniego) writes the notice of
+// rejection with the official's reasons (art. 3 L. 241/1990: every
+// decision states its reasons) as the PDF document "diniego" of the case.
+// A repeated attempt adds nothing new (AddDoc keeps the first).
+func (s *Services) ProvvedimentoDiDiniego(ctx context.Context, call *runtime.ServiceCall, v *generated.Variables) error {
+	if s.AddDoc == nil {
+		return nil
+	}
+	now := time.Now()
+	if s.Now != nil {
+		now = s.Now()
+	}
+	var r generated.DomandaFormRichiedente
+	if v.Richiedente != nil {
+		r = *v.Richiedente
+	}
+	var plate, reasons string
+	if v.Veicolo != nil {
+		plate = normPlate(v.Veicolo.Targa)
+	}
+	if v.Esito != nil {
+		reasons = v.Esito.Motivazione
+	}
+	bodyName := call.Body
+	if s.BodyName != nil {
+		bodyName = s.BodyName(call.Body)
+	}
+	rc := &receipt.Receipt{Lang: forms.Italian, BodyName: bodyName, Title: "Diniego del permesso di accesso alla ZTL", Number: call.BusinessKey, SubmittedAt: now,
+		Sections: []receipt.Section{{Title: "Provvedimento", Rows: []receipt.Row{
+			{Label: "Richiedente", Value: r.Nome + " " + r.Cognome},
+			{Label: "Codice fiscale", Value: r.CodiceFiscale},
+			{Label: "Targa", Value: plate},
+			{Label: "Esito", Value: "Domanda respinta"},
+			{Label: "Motivazione", Value: reasons},
+			{Label: "Ricorso", Value: "Entro 60 giorni al TAR competente o entro 120 giorni al Presidente della Repubblica."},
+		}}}}
+	var buf bytes.Buffer
+	if err := receipt.Write(&buf, rc); err != nil {
+		return fmt.Errorf("notice PDF: %w", err)
+	}
+	return s.AddDoc(ctx, call.Body, call.InstanceID, "diniego", "application/pdf", buf.Bytes())
 }
 
 // Handlers binds the service types to s, through the generated adapter.

@@ -52,8 +52,15 @@ func TestScenarios(t *testing.T) {
 			if _, ok := vars["verifica"]; !ok {
 				t.Errorf("verifica not set: %v", vars)
 			}
-			if sc.ExpectPath[len(sc.ExpectPath)-1] == "Rilasciato" && (len(docs) != 1 || vars["permesso"] == nil) {
-				t.Errorf("permit: docs %v, vars %v", docs, vars["permesso"])
+			switch sc.ExpectPath[len(sc.ExpectPath)-1] {
+			case "Rilasciato":
+				if len(docs) != 1 || docs[0] != "permesso" || vars["permesso"] == nil {
+					t.Errorf("permit: docs %v, vars %v", docs, vars["permesso"])
+				}
+			case "Respinta":
+				if len(docs) != 1 || docs[0] != "diniego" {
+					t.Errorf("notice of rejection: docs %v", docs)
+				}
 			}
 		})
 	}

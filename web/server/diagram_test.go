@@ -17,7 +17,7 @@ func TestDiagramSVG(t *testing.T) {
 	if err != nil || d == nil {
 		t.Fatalf("diagram: %v", err)
 	}
-	if len(d.Shapes) != 9 || len(d.Edges) != 9 {
+	if len(d.Shapes) != 10 || len(d.Edges) != 10 {
 		t.Errorf("%d shapes, %d edges", len(d.Shapes), len(d.Edges))
 	}
 	svg := string(d.svg(`Permesso <ZTL> & "altro"`, map[string]bool{"Istruttoria": true}, map[string]bool{"Domanda": true, "VerificaTarga": true}))

@@ -162,6 +162,17 @@ func TestOpenAPIContract(t *testing.T) {
 	k.call(laura, "POST", "/api/v1/tasks/"+tk.ID+"/complete", "application/json",
 		[]byte(`{"payload": {"esito": {"decisione": "respinta", "motivazione": "Targa non abilitata"}, "checklist": {"identita_verificata": true, "requisiti_verificati": true, "nessun_conflitto": true}}}`))
 	k.call(laura, "POST", "/api/v1/tasks/"+tk.ID+"/complete", "application/json", []byte(`{"payload": {}}`)) // 409: no longer open
+	// Rejected: the notice with its reasons becomes a document of the case.
+	e.waitFor("the notice of rejection", func() bool {
+		var docs struct{ Documents []struct{ Name, MediaType string } }
+		laura.api("GET", "/api/v1/instances/"+in.ID+"/documents", nil, &docs)
+		for _, d := range docs.Documents {
+			if d.Name == "diniego" && d.MediaType == "application/pdf" {
+				return true
+			}
+		}
+		return false
+	})
 	k.call(laura, "GET", "/api/v1/instances/"+in.ID, "", nil)
 	k.call(laura, "POST", "/api/v1/messages", "application/json", []byte(`{"name": "pagamento", "key": "x"}`))
 

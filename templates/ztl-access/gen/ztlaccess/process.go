@@ -11,7 +11,7 @@ import (
 const ProcessKey = "ztl-access"
 
 // Hash identifies this version of the bundle (its BPMN document and forms) and this process: instances refer to their definition by it.
-const Hash = "sha256:78bec870a1234adabd9a5263822d48d96078c53f2f2b141651f7850412de4dbe"
+const Hash = "sha256:2334e7ec676c6551d675aa4d9d49f189a19fa71f5a130b730ff1e5da518237e5"
 
 // Definition returns the runtime definition of process "ztl-access" (Permesso di accesso alla ZTL), built from process.bpmn. Deploy it with Engine.Deploy, or carry it with Engine.Register; bind the service tasks with Handlers.
 func Definition() (*runtime.Definition, error) {
@@ -42,19 +42,22 @@ func Definition() (*runtime.Definition, error) {
 	// exclusiveGateway Riesame "Prima istruttoria o riesame" (process.bpmn:29:5).
 	b.ExclusiveGateway("Riesame").Named("Prima istruttoria o riesame")
 
-	// userTask Integrazione "Integrazione documentale" (process.bpmn:44:5).
+	// serviceTask Diniego "Provvedimento di diniego" (process.bpmn:44:5).
+	b.ServiceTask("Diniego", "ztl.notifica-diniego").Named("Provvedimento di diniego")
+
+	// userTask Integrazione "Integrazione documentale" (process.bpmn:49:5).
 	b.UserTask("Integrazione").Named("Integrazione documentale").Form("integrazione", formValidator{
 		forms: []*forms.Form{fs["integrazione"]},
 		keys:  [][]string{{"integrazione"}},
 	}).Suspends().Assignee(assigneeIntegrazione)
 
-	// serviceTask Rilascio "Rilascio del permesso" (process.bpmn:51:5).
+	// serviceTask Rilascio "Rilascio del permesso" (process.bpmn:56:5).
 	b.ServiceTask("Rilascio", "ztl.rilascio-permesso").Named("Rilascio del permesso")
 
-	// endEvent Rilasciato "Permesso rilasciato" (process.bpmn:56:5).
+	// endEvent Rilasciato "Permesso rilasciato" (process.bpmn:61:5).
 	b.EndEvent("Rilasciato").Named("Permesso rilasciato")
 
-	// endEvent Respinta "Domanda respinta" (process.bpmn:59:5).
+	// endEvent Respinta "Domanda respinta" (process.bpmn:64:5).
 	b.EndEvent("Respinta").Named("Domanda respinta")
 
 	// Sequence flows.
@@ -64,7 +67,8 @@ func Definition() (*runtime.Definition, error) {
 	b.Flow("F_Istruttoria_Esito", "Istruttoria", "Esito")
 	b.FlowIf("F_Accolta", "Esito", "Rilascio", "esito.decisione == \"accolta\"", condFAccolta)
 	b.FlowIf("F_Integrazione", "Esito", "Integrazione", "esito.decisione == \"integrazione\"", condFIntegrazione)
-	b.Flow("F_Rigetto", "Esito", "Respinta")
+	b.Flow("F_Rigetto", "Esito", "Diniego")
+	b.Flow("F_Diniego_Fine", "Diniego", "Respinta")
 	b.Flow("F_Integrazione_Istruttoria", "Integrazione", "Riesame")
 	b.Flow("F_Rilascio_Fine", "Rilascio", "Rilasciato")
 	return b.Build()
@@ -86,7 +90,7 @@ func condFIntegrazione(vars *Variables) (res bool, err error) {
 	return (string((*vars.Esito).Decisione) == "integrazione"), nil
 }
 
-// assigneeIntegrazione translates assignee Integrazione (process.bpmn:45:38): richiedente.codice_fiscale
+// assigneeIntegrazione translates assignee Integrazione (process.bpmn:50:38): richiedente.codice_fiscale
 func assigneeIntegrazione(vars *Variables) (res string, err error) {
 	if vars.Richiedente == nil {
 		return res, celNoSuchKey("richiedente")

@@ -14,18 +14,24 @@ type Services interface {
 	// Changes to vars are merged into the case when it returns nil; a *runtime.BPMNError is caught by an error boundary event; any other error is retried, then becomes an incident.
 	VerificaTarga(ctx context.Context, call *runtime.ServiceCall, vars *Variables) error
 
-	// RilascioDelPermesso runs service task "Rilascio del permesso" (Rilascio, process.bpmn:51:5) of procedo:type "ztl.rilascio-permesso".
+	// ProvvedimentoDiDiniego runs service task "Provvedimento di diniego" (Diniego, process.bpmn:44:5) of procedo:type "ztl.notifica-diniego".
+	//
+	// Changes to vars are merged into the case when it returns nil; a *runtime.BPMNError is caught by an error boundary event; any other error is retried, then becomes an incident.
+	ProvvedimentoDiDiniego(ctx context.Context, call *runtime.ServiceCall, vars *Variables) error
+
+	// RilascioDelPermesso runs service task "Rilascio del permesso" (Rilascio, process.bpmn:56:5) of procedo:type "ztl.rilascio-permesso".
 	//
 	// Changes to vars are merged into the case when it returns nil; a *runtime.BPMNError is caught by an error boundary event; any other error is retried, then becomes an incident.
 	RilascioDelPermesso(ctx context.Context, call *runtime.ServiceCall, vars *Variables) error
 }
 
 // ServiceTypes are the procedo:type names Handlers binds, in document order.
-var ServiceTypes = []string{"ztl.verifica-targa", "ztl.rilascio-permesso"}
+var ServiceTypes = []string{"ztl.verifica-targa", "ztl.notifica-diniego", "ztl.rilascio-permesso"}
 
 // Handlers adapts s into the runtime's handler registry, by procedo:type (runtime.Options.Handlers, Engine.SetHandler). The in-memory path (codegen.Load) calls the same registry with JSON variables.
 func Handlers(s Services) map[string]runtime.Handler {
 	return map[string]runtime.Handler{
+		"ztl.notifica-diniego":  runtime.Service(s.ProvvedimentoDiDiniego),
 		"ztl.rilascio-permesso": runtime.Service(s.RilascioDelPermesso),
 		"ztl.verifica-targa":    runtime.Service(s.VerificaTarga),
 	}
