@@ -164,7 +164,9 @@ func TestOpenAPIContract(t *testing.T) {
 	k.call(laura, "POST", "/api/v1/tasks/"+tk.ID+"/complete", "application/json", []byte(`{"payload": {}}`)) // 409: no longer open
 	// Rejected: the notice with its reasons becomes a document of the case.
 	e.waitFor("the notice of rejection", func() bool {
-		var docs struct{ Documents []struct{ Name, MediaType string } }
+		var docs struct {
+			Documents []struct{ Name, MediaType string }
+		}
 		laura.api("GET", "/api/v1/instances/"+in.ID+"/documents", nil, &docs)
 		for _, d := range docs.Documents {
 			if d.Name == "diniego" && d.MediaType == "application/pdf" {
