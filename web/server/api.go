@@ -370,6 +370,11 @@ func (s *Server) apiCase(w http.ResponseWriter, r *http.Request) (*webdb.Case, *
 	return c, v, true
 }
 
+// applicantOnly reports whether u reads cases only as their applicant.
+func applicantOnly(u *auth.User) bool {
+	return u.Has(auth.Citizen) && !u.Has(auth.Official) && !u.Has(auth.Admin) && !u.Has(auth.Analyst)
+}
+
 func (s *Server) apiInstance(w http.ResponseWriter, r *http.Request) {
 	c, v, ok := s.apiCase(w, r)
 	if !ok {
@@ -431,6 +436,9 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
+	}
+	if applicantOnly(info(r).user) {
+		docs = citizenDocuments(docs)
 	}
 	out := []DocumentJSON{}
 	for _, d := range docs {
@@ -495,7 +503,7 @@ func (s *Server) apiDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := strconv.Atoi(r.PathValue("version"))
-	if err != nil || v < 1 {
+	if err != nil || v < 1 || applicantOnly(info(r).user) && internalDocument(r.PathValue("name")) {
 		s.problem(w, r, http.StatusNotFound, "not-found", "No such version.", nil)
 		return
 	}

@@ -340,6 +340,21 @@ func (s *Server) documentsOf(ctx context.Context, body, id string) ([]*store.Doc
 	return docs, nil
 }
 
+// internalDocument reports whether a document is for officials only: the
+// answers of an anti-corruption checklist.
+func internalDocument(name string) bool { return strings.HasPrefix(name, "checklist.") }
+
+// citizenDocuments leaves out the internal documents.
+func citizenDocuments(docs []*store.Document) []*store.Document {
+	var out []*store.Document
+	for _, d := range docs {
+		if !internalDocument(d.Name) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // serveDocument writes one version of a document of a case the user may
 // see.
 func (s *Server) serveDocument(w http.ResponseWriter, r *http.Request, u *auth.User, id, name string, version int) error {

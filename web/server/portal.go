@@ -229,6 +229,7 @@ func (s *Server) showMyCase(w http.ResponseWriter, r *http.Request, status int, 
 		s.fail(w, r, err)
 		return
 	}
+	docs = citizenDocuments(docs)
 	data := map[string]any{"Case": c, "Title": s.title(c.ProcessKey), "Status": T(r, "status."+string(view.Status)), "StatusCode": string(view.Status),
 		"Phase": s.phase(view), "Term": termText(r, view.Term), "Messages": msgs, "Documents": docs, "Errors": errs}
 	if proc := s.procs[c.ProcessKey]; proc != nil {
@@ -335,7 +336,7 @@ func (s *Server) citizenDocument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := strconv.Atoi(r.PathValue("version"))
-	if err != nil || v < 1 {
+	if err != nil || v < 1 || internalDocument(r.PathValue("name")) {
 		s.pageError(w, r, http.StatusNotFound, "")
 		return
 	}

@@ -392,6 +392,17 @@ func story(t *testing.T, e *env) {
 			t.Errorf("the citizen does not see document %s", doc)
 		}
 	}
+	if strings.Contains(mario.last, "checklist.") {
+		t.Error("the citizen sees the officials' checklist")
+	}
+	mario.get("/portal/pratiche/" + id + "/documenti/checklist.Istruttoria/1")
+	if mario.code != 404 {
+		t.Errorf("the citizen downloads the checklist: %d", mario.code)
+	}
+	laura.get("/desk/casi/" + id)
+	if !strings.Contains(laura.last, "checklist.Istruttoria") {
+		t.Error("the official does not see the checklist document")
+	}
 	mario.get("/portal/pratiche/" + id + "/documenti/permesso/1")
 	if mario.code != 200 || !strings.HasPrefix(mario.last, "%PDF-") {
 		t.Errorf("permit download: %d %.20q", mario.code, mario.last)
