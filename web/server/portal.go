@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/procedo/procedo/forms"
 	"github.com/procedo/procedo/forms/flow"
@@ -345,4 +344,3 @@ func (s *Server) citizenDocument(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-var _ = time.Second

@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/procedo/procedo/codegen"
 	"github.com/procedo/procedo/runtime"
@@ -251,4 +250,3 @@ func loadKey(dir string) ([]byte, error) {
 	return k, nil
 }
 
-var _ = time.Second
