@@ -343,4 +343,3 @@ func (s *Server) citizenDocument(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 	}
 }
-

@@ -249,4 +249,3 @@ func loadKey(dir string) ([]byte, error) {
 	}
 	return k, nil
 }
-
