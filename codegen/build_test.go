@@ -24,8 +24,8 @@ type harnessBundle struct {
 
 // TestGeneratedCode builds, in one temporary module and with one go test
 // invocation, the generated code of every golden case, of every bundle of
-// templates/ and of every MIWG model that generation accepts, and runs in
-// it:
+// templates/, of every MIWG model and of every model of designer's lint
+// and model tests that generation accepts, and runs in it:
 //
 //   - the differential test: every scenario of every bundle runs on the
 //     generated definitions and on codegen.Load's, and both histories must
@@ -35,7 +35,8 @@ type harnessBundle struct {
 //     SQLite (harness_e2e_test.go.txt).
 //
 // Generation over MIWG must either succeed (and the code then compiles
-// here) or stop with diagnostics: never panic.
+// here) or stop with diagnostics: never panic; over designer's models it
+// must not panic.
 func TestGeneratedCode(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds generated code with the go tool")
@@ -140,6 +141,48 @@ func TestGeneratedCode(t *testing.T) {
 		}()
 	}
 	t.Logf("MIWG: %d models, %d generated, %d stopped with diagnostics", len(models), generated, stopped)
+
+	// The models of designer's tests (every lint rule's good and bad
+	// cases): those that generate must compile too.
+	var lintModels []string
+	for _, root := range []string{filepath.Join(root, "designer", "lint", "testdata"), filepath.Join(root, "designer", "model", "testdata")} {
+		_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return nil
+			}
+			if d.IsDir() {
+				if _, err := os.Stat(filepath.Join(p, "process.bpmn")); err == nil {
+					lintModels = append(lintModels, p)
+				}
+			} else if strings.HasSuffix(p, ".bpmn") && filepath.Base(p) != "process.bpmn" {
+				lintModels = append(lintModels, p)
+			}
+			return nil
+		})
+	}
+	lintGenerated := 0
+	for i, p := range lintModels {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%s: generation panicked: %v", p, r)
+				}
+			}()
+			b, err := codegen.Open(p)
+			if err != nil {
+				return // diagnostics, or a document the parser rejects (bpmn-parse cases)
+			}
+			files, err := codegen.Generate(b)
+			if err != nil {
+				return
+			}
+			for f, src := range files {
+				write(fmt.Sprintf("lintcases/m%d/%s", i, f), src)
+			}
+			lintGenerated++
+		}()
+	}
+	t.Logf("designer test models: %d, %d generated", len(lintModels), lintGenerated)
 
 	// The harness tests.
 	tmpl := template.Must(template.ParseFiles(filepath.Join("testdata", "harness_diff_test.go.txt")))

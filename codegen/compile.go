@@ -240,9 +240,10 @@ func (b *Bundle) rel(path string) string {
 
 // reserved are the package-level names of the files the assembly writes.
 var reserved = []string{
-	"Variables", "Services", "Handlers", "Definition", "MustDefinition", "Hash", "ProcessKey", "fieldErrors",
+	"Variables", "Services", "Handlers", "Definition", "MustDefinition", "Hash", "ProcessKey", "fieldErrors", "adaptService",
 	"ServiceTypes", "Forms", "formValidator", "compileForms", "compiledForms", "celVars",
 	"setVariable", "schemas", "json", "runtime", "forms", "celrt", "context", "fmt", "sync", "time",
+	"bytes", "sort", "strings", "errors", "math", "regexp", "strconv", "utf8",
 }
 
 // prepare builds the types and checks the expressions of one process.
@@ -296,12 +297,32 @@ func (b *Bundle) prepare(p *model.Process) (*Process, []lint.Diagnostic) {
 		}
 		cp.addVar(fields, nv)
 	}
+	setters := map[string][]string{}
+	for _, mp := range b.Model.Processes {
+		for _, n := range mp.Nodes {
+			if n.ResultVariable != "" {
+				setters[n.ResultVariable] = append(setters[n.ResultVariable], fmt.Sprintf("the script task %s of process %s", n.ID, mp.ID))
+			}
+			if n.Call != nil {
+				for _, o := range n.Call.Outputs {
+					setters[o.Target] = append(setters[o.Target], fmt.Sprintf("the output of call activity %s of process %s", n.ID, mp.ID))
+				}
+				for _, in := range n.Call.Inputs {
+					setters[in.Target] = append(setters[in.Target], fmt.Sprintf("the input of call activity %s of process %s (in the called process)", n.ID, mp.ID))
+				}
+			}
+		}
+	}
 	for _, name := range b.Model.ProcessVariables() {
 		if cp.varByNm[name] != nil {
 			continue
 		}
-		cp.addVar(fields, &variable{Name: name, Type: &gotype.Type{Kind: gotype.Raw, Reason: "set by the process (a script result or a call mapping): its type is only known at run time"},
-			Source: "process " + p.ID})
+		src := strings.Join(setters[name], ", ")
+		if src == "" {
+			src = "the process"
+		}
+		cp.addVar(fields, &variable{Name: name, Type: &gotype.Type{Kind: gotype.Raw, Reason: "set by the process: its type is only known at run time"},
+			Source: src})
 	}
 	var cvs []celgo.Var
 	cp.celVars = map[string]*celrt.Type{}
@@ -411,6 +432,12 @@ func (cp *Process) compileExpr(e *model.Expr, want *cel.Type, label string, mi b
 		if errors.As(err, &ce) {
 			for _, is := range ce.Issues {
 				pos := e.PosAt(offsetOf(e.Text, is.Line, is.Column))
+				if mi := cp.elementVariable(e, is.Message); mi != nil {
+					ds = append(ds, lint.Diagnostic{Rule: "codegen", Severity: lint.Error, File: cp.b.file, Line: pos.Line, Col: pos.Col,
+						ElementID: e.ElementID, Process: cp.Model.ID,
+						Message: fmt.Sprintf("%s of %q, column %d: the element variable %q of multi-instance %q cannot be read by expressions of generated code yet: services receive the index as ServiceCall.LoopCounter; read the collection there", e.Field, e.ElementID, is.Column, mi.Loop.ElementVariable, mi.ID)})
+					continue
+				}
 				ds = append(ds, lint.Diagnostic{Rule: "cel", Severity: lint.Error, File: cp.b.file, Line: pos.Line, Col: pos.Col,
 					ElementID: e.ElementID, Process: cp.Model.ID,
 					Message: fmt.Sprintf("%s of %q, column %d: %s (checked against the Go types generated from the forms)", e.Field, e.ElementID, is.Column, is.Message)})
@@ -456,6 +483,17 @@ func (x *expr) program() (*celrt.Program, error) {
 		}
 	})
 	return x.prg, x.prgErr
+}
+
+// elementVariable returns the multi-instance activity, at or around the
+// element of e, whose element variable the CEL message says is undeclared.
+func (cp *Process) elementVariable(e *model.Expr, msg string) *model.Node {
+	for n := cp.Model.Node(e.ElementID); n != nil; n = n.Parent {
+		if n.Loop != nil && n.Loop.ElementVariable != "" && strings.Contains(msg, "undeclared reference to '"+n.Loop.ElementVariable+"'") {
+			return n
+		}
+	}
+	return nil
 }
 
 // translate turns the checked expressions into Go functions, once names

@@ -37,9 +37,10 @@ func Generate(bundles ...*Bundle) (map[string][]byte, error) {
 	pkgs := ident.NewNamer()
 	for _, b := range bundles {
 		for _, p := range b.Processes {
-			pkg := packageName(p.Model.ID)
-			for pkgs.Taken(pkg) {
-				pkg += "x"
+			base := packageName(p.Model.ID)
+			pkg := base
+			for i := 2; pkgs.Taken(pkg); i++ {
+				pkg = fmt.Sprintf("%s%d", base, i)
 			}
 			pkgs.Reserve(pkg)
 			files, err := p.generate(pkg)
@@ -262,13 +263,42 @@ func (p *Process) servicesFile(pkg string) *jen.File {
 	f.Add(comment("ServiceTypes are the procedo:type names Handlers binds, in document order."))
 	f.Var().Id("ServiceTypes").Op("=").Index().String().Values(consts...)
 	f.Line()
-	f.Add(comment("Handlers adapts s into the runtime's handler registry, by procedo:type (runtime.Options.Handlers, Engine.SetHandler). The in-memory path (codegen.Load) calls the same registry with JSON variables."))
+	f.Add(comment("Handlers adapts s into the runtime's handler registry, by procedo:type (runtime.Options.Handlers, Engine.SetHandler). The same handlers serve the in-memory definition of this bundle (codegen.Load, and codegen.Resolver when a later binary resumes a version deployed from this code): one implementation for both paths."))
 	f.Func().Id("Handlers").Params(jen.Id("s").Id("Services")).Map(jen.String()).Qual(runtimePkg, "Handler").Block(
 		jen.Return(jen.Map(jen.String()).Qual(runtimePkg, "Handler").Values(jen.DictFunc(func(d jen.Dict) {
 			for _, sv := range svcs {
-				d[jen.Lit(sv.typ)] = jen.Qual(runtimePkg, "Service").Call(jen.Id("s").Dot(sv.method))
+				d[jen.Lit(sv.typ)] = jen.Id("adaptService").Call(jen.Id("s").Dot(sv.method))
 			}
 		}))),
+	)
+	if len(svcs) == 0 {
+		return f
+	}
+	f.Line()
+	vars := jen.Id("vars")
+	f.Comment("adaptService makes a typed method a handler of both paths: generated definitions hand it *Variables; in-memory ones a *runtime.JSON, decoded into Variables and written back after the call.")
+	f.Func().Id("adaptService").Params(jen.Id("method").Func().Params(jen.Qual("context", "Context"), jen.Op("*").Qual(runtimePkg, "ServiceCall"), jen.Op("*").Id("Variables")).Error()).Qual(runtimePkg, "Handler").Block(
+		jen.Return(jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("call").Op("*").Qual(runtimePkg, "ServiceCall")).Error().Block(
+			jen.Switch(jen.Id("v").Op(":=").Id("call").Dot("Vars").Assert(jen.Type())).Block(
+				jen.Case(jen.Op("*").Id("Variables")).Block(jen.Return(jen.Id("method").Call(jen.Id("ctx"), jen.Id("call"), jen.Id("v")))),
+				jen.Case(jen.Op("*").Qual(runtimePkg, "JSON")).Block(
+					jen.List(jen.Id("data"), jen.Err()).Op(":=").Qual("encoding/json", "Marshal").Call(jen.Id("v")),
+					jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+					jen.Var().Add(vars.Clone()).Id("Variables"),
+					jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("data"), jen.Op("&").Add(vars.Clone())), jen.Err().Op("!=").Nil()).Block(
+						jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("%s: variables: %w"), jen.Id("call").Dot("Type"), jen.Err()))),
+					jen.If(jen.Err().Op(":=").Id("method").Call(jen.Id("ctx"), jen.Id("call"), jen.Op("&").Add(vars.Clone())), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+					jen.If(jen.List(jen.Id("data"), jen.Err()).Op("=").Qual("encoding/json", "Marshal").Call(jen.Op("&").Add(vars.Clone())), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+					jen.Id("dec").Op(":=").Qual("encoding/json", "NewDecoder").Call(jen.Qual("bytes", "NewReader").Call(jen.Id("data"))),
+					jen.Id("dec").Dot("UseNumber").Call().Comment("numbers as the in-memory path holds them"),
+					jen.Var().Id("out").Qual(runtimePkg, "JSON"),
+					jen.If(jen.Err().Op(":=").Id("dec").Dot("Decode").Call(jen.Op("&").Id("out")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+					jen.Op("*").Id("v").Op("=").Id("out"),
+					jen.Return(jen.Nil()),
+				),
+			),
+			jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("%s: variables of type %T"), jen.Id("call").Dot("Type"), jen.Id("call").Dot("Vars"))),
+		)),
 	)
 	return f
 }

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -58,6 +61,32 @@ func generateCase(t *testing.T, c string) (map[string][]byte, string) {
 	return files, ""
 }
 
+// allowedImports are the packages generated code may import besides the
+// standard library (ARCHITECTURE.md: generated code → runtime and forms;
+// celrt for the cel-go fallbacks).
+var allowedImports = map[string]bool{
+	"github.com/procedo/procedo/runtime":       true,
+	"github.com/procedo/procedo/forms":         true,
+	"github.com/procedo/procedo/codegen/celrt": true,
+}
+
+// checkImports fails when a generated file imports anything else.
+func checkImports(t *testing.T, files map[string][]byte) {
+	t.Helper()
+	for name, src := range files {
+		f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.ImportsOnly)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, imp := range f.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") && !allowedImports[path] {
+				t.Errorf("%s imports %s", name, path)
+			}
+		}
+	}
+}
+
 // TestGolden compares the generated tree of every case with
 // testdata/<case>/out (or its diagnostics with error.golden). Regenerate
 // with go test ./codegen -update.
@@ -94,6 +123,7 @@ func TestGolden(t *testing.T) {
 			if _, err := os.Stat(errGolden); err == nil {
 				t.Fatalf("want the error of %s, but generation succeeded", errGolden)
 			}
+			checkImports(t, files)
 			// The whole tree: every file of out/ is generated, and equal.
 			var onDisk []string
 			_ = filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {

@@ -10,7 +10,7 @@ type Services interface{}
 // ServiceTypes are the procedo:type names Handlers binds, in document order.
 var ServiceTypes = []string{}
 
-// Handlers adapts s into the runtime's handler registry, by procedo:type (runtime.Options.Handlers, Engine.SetHandler). The in-memory path (codegen.Load) calls the same registry with JSON variables.
+// Handlers adapts s into the runtime's handler registry, by procedo:type (runtime.Options.Handlers, Engine.SetHandler). The same handlers serve the in-memory definition of this bundle (codegen.Load, and codegen.Resolver when a later binary resumes a version deployed from this code): one implementation for both paths.
 func Handlers(s Services) map[string]runtime.Handler {
 	return map[string]runtime.Handler{}
 }

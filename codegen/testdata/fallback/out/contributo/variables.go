@@ -89,6 +89,6 @@ type Variables struct {
 	// Presentata is variable "presentata", from forms/domanda.schema.json#/properties/presentata (forms: domanda).
 	Presentata *time.Time `json:"presentata,omitzero"`
 
-	// Punteggio is variable "punteggio", set by process contributo. It is JSON because it is set by the process (a script result or a call mapping): its type is only known at run time.
+	// Punteggio is variable "punteggio", set by the script task Punteggio of process contributo. It is JSON because it is set by the process: its type is only known at run time.
 	Punteggio json.RawMessage `json:"punteggio,omitzero"`
 }

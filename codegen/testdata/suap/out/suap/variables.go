@@ -115,12 +115,12 @@ type Variables struct {
 	// Verbale is variable "verbale", from forms/verbale.schema.json#/properties/verbale (forms: verbale).
 	Verbale *string `json:"verbale,omitzero"`
 
-	// CodiceFiscale is variable "codiceFiscale", set by process suap. It is JSON because it is set by the process (a script result or a call mapping): its type is only known at run time.
+	// CodiceFiscale is variable "codiceFiscale", set by the input of call activity Verifica of process suap (in the called process). It is JSON because it is set by the process: its type is only known at run time.
 	CodiceFiscale json.RawMessage `json:"codiceFiscale,omitzero"`
 
-	// Requisiti is variable "requisiti", set by process suap. It is JSON because it is set by the process (a script result or a call mapping): its type is only known at run time.
+	// Requisiti is variable "requisiti", set by the output of call activity Verifica of process suap. It is JSON because it is set by the process: its type is only known at run time.
 	Requisiti json.RawMessage `json:"requisiti,omitzero"`
 
-	// Rischio is variable "rischio", set by process suap. It is JSON because it is set by the process (a script result or a call mapping): its type is only known at run time.
+	// Rischio is variable "rischio", set by the script task Punteggio of process suap. It is JSON because it is set by the process: its type is only known at run time.
 	Rischio json.RawMessage `json:"rischio,omitzero"`
 }
