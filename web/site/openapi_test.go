@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -259,6 +260,37 @@ func TestDeployBundle(t *testing.T) {
 	laura.api("GET", "/api/v1/procedures/ztl-access/versions", nil, &vers)
 	if len(vers.Versions) != 2 {
 		t.Errorf("versions: %+v", vers)
+	}
+	// Version 2 runs in memory (codegen.Load) with the same typed
+	// services: an application goes through the plate check to the
+	// review, whose SLA is now 5 days.
+	mario := e.login("monza.mario.rossi")
+	_, id := mario.apply("RSSMRA85T10A562S")
+	tk := laura.taskOf(id, "Istruttoria")
+	var in struct {
+		DefinitionHash string         `json:"definitionHash"`
+		Variables      map[string]any `json:"variables"`
+	}
+	laura.api("GET", "/api/v1/instances/"+id, nil, &in)
+	carried, _ := ztlaccess.Definition()
+	if in.DefinitionHash == carried.Hash {
+		t.Errorf("the instance runs the carried version, want version 2")
+	}
+	if v, ok := in.Variables["verifica"].(map[string]any); !ok || v["esito"] != "regolare" {
+		t.Errorf("plate check on the in-memory path: %v", in.Variables["verifica"])
+	}
+	var tasks struct {
+		Tasks []struct {
+			ID        string
+			DueAt     time.Time `json:"dueAt"`
+			CreatedAt time.Time `json:"createdAt"`
+		}
+	}
+	laura.api("GET", "/api/v1/tasks", nil, &tasks)
+	for _, x := range tasks.Tasks {
+		if x.ID == tk.ID && x.DueAt.Sub(x.CreatedAt) != 5*24*time.Hour {
+			t.Errorf("SLA of version 2: %v", x.DueAt.Sub(x.CreatedAt))
+		}
 	}
 }
 

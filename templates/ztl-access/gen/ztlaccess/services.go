@@ -3,7 +3,10 @@
 package ztlaccess
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	runtime "github.com/procedo/procedo/runtime"
 )
 
@@ -28,11 +31,45 @@ type Services interface {
 // ServiceTypes are the procedo:type names Handlers binds, in document order.
 var ServiceTypes = []string{"ztl.verifica-targa", "ztl.notifica-diniego", "ztl.rilascio-permesso"}
 
-// Handlers adapts s into the runtime's handler registry, by procedo:type (runtime.Options.Handlers, Engine.SetHandler). The in-memory path (codegen.Load) calls the same registry with JSON variables.
+// Handlers adapts s into the runtime's handler registry, by procedo:type (runtime.Options.Handlers, Engine.SetHandler). The same handlers serve the in-memory definition of this bundle (codegen.Load, and codegen.Resolver when a later binary resumes a version deployed from this code): one implementation for both paths.
 func Handlers(s Services) map[string]runtime.Handler {
 	return map[string]runtime.Handler{
-		"ztl.notifica-diniego":  runtime.Service(s.ProvvedimentoDiDiniego),
-		"ztl.rilascio-permesso": runtime.Service(s.RilascioDelPermesso),
-		"ztl.verifica-targa":    runtime.Service(s.VerificaTarga),
+		"ztl.notifica-diniego":  adaptService(s.ProvvedimentoDiDiniego),
+		"ztl.rilascio-permesso": adaptService(s.RilascioDelPermesso),
+		"ztl.verifica-targa":    adaptService(s.VerificaTarga),
+	}
+}
+
+// adaptService makes a typed method a handler of both paths: generated definitions hand it *Variables; in-memory ones a *runtime.JSON, decoded into Variables and written back after the call.
+func adaptService(method func(context.Context, *runtime.ServiceCall, *Variables) error) runtime.Handler {
+	return func(ctx context.Context, call *runtime.ServiceCall) error {
+		switch v := call.Vars.(type) {
+		case *Variables:
+			return method(ctx, call, v)
+		case *runtime.JSON:
+			data, err := json.Marshal(v)
+			if err != nil {
+				return err
+			}
+			var vars Variables
+			if err := json.Unmarshal(data, &vars); err != nil {
+				return fmt.Errorf("%s: variables: %w", call.Type, err)
+			}
+			if err := method(ctx, call, &vars); err != nil {
+				return err
+			}
+			if data, err = json.Marshal(&vars); err != nil {
+				return err
+			}
+			dec := json.NewDecoder(bytes.NewReader(data))
+			dec.UseNumber() // numbers as the in-memory path holds them
+			var out runtime.JSON
+			if err := dec.Decode(&out); err != nil {
+				return err
+			}
+			*v = out
+			return nil
+		}
+		return fmt.Errorf("%s: variables of type %T", call.Type, call.Vars)
 	}
 }
