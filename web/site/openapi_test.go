@@ -3,8 +3,10 @@ package site_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -14,6 +16,9 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/procedo/procedo/codegen"
+	"github.com/procedo/procedo/runtime"
+	"github.com/procedo/procedo/runtime/store"
 	ztlaccess "github.com/procedo/procedo/templates/ztl-access"
 	"github.com/procedo/procedo/web/server"
 )
@@ -314,4 +319,39 @@ func rezip(t *testing.T, data []byte, name string, f func(string) string) []byte
 	}
 	zw.Close()
 	return buf.Bytes()
+}
+
+// TestResolveFromStoredBundle: an engine that does not carry the generated
+// code of a running case's version (a later binary) rebuilds it from the
+// bundle stored with the deployment and carries on.
+func TestResolveFromStoredBundle(t *testing.T) {
+	e := newEnv(t, false)
+	mario := e.login("monza.mario.rossi")
+	_, id := mario.apply("RSSMRA85T10A562S")
+	laura := e.login("monza.laura.verdi")
+	tk := laura.taskOf(id, "Istruttoria")
+	svc := &ztlaccess.Services{Registry: ztlaccess.DemoRegistry()}
+	resolved := 0
+	resolve := func(ctx context.Context, d *store.Deployment) (*runtime.Definition, error) {
+		resolved++
+		return codegen.Resolver()(ctx, d)
+	}
+	later, err := runtime.New(runtime.Options{Store: e.site.Store, Clock: e.clock, Handlers: svc.Handlers(), Resolver: resolve,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = later.CompleteTask(context.Background(), &runtime.CompleteTaskParams{Body: "monza", TaskID: tk.ID, Actor: "monza.laura.verdi",
+		Payload: json.RawMessage(`{"esito": {"decisione": "respinta", "motivazione": "Targa non abilitata"},
+		"checklist": {"identita_verificata": true, "requisiti_verificati": true, "nessun_conflitto": true}}`)})
+	if err != nil {
+		t.Fatalf("completing with a resolved definition: %v", err)
+	}
+	v, err := later.Inspect(context.Background(), "monza", id)
+	if err != nil || len(v.Waiting) != 1 || v.Waiting[0].Element != "Diniego" {
+		t.Fatalf("after completion: %+v %v", v, err)
+	}
+	if resolved != 1 {
+		t.Errorf("the resolver ran %d times, want 1", resolved)
+	}
 }
