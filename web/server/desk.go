@@ -23,11 +23,15 @@ func init() {
 <p>{{t "desk.offices" (join .User.Offices ", ")}} <span class="visually-hidden" id="live" aria-live="polite"></span></p>
 <p class="small text-muted" data-live-note>{{t "desk.live"}}</p>
 <form method="get" action="/desk" class="row g-2 mb-3" role="search">
- <div class="col-md-6"><label class="form-label" for="q">{{t "desk.filter.text"}}</label><input class="form-control" id="q" name="q" value="{{.Data.Q}}"></div>
+ <div class="col-md-4"><label class="form-label" for="q">{{t "desk.filter.text"}}</label><input class="form-control" id="q" name="q" value="{{.Data.Q}}"></div>
+ <div class="col-md-3"><label class="form-label" for="vista">{{t "desk.view"}}</label><select class="form-select" id="vista" name="vista">
+  <option value=""{{if eq .Data.View ""}} selected{{end}}>{{t "desk.view.all"}}</option>
+  <option value="mie"{{if eq .Data.View "mie"}} selected{{end}}>{{t "desk.view.mine"}}</option>
+  <option value="libere"{{if eq .Data.View "libere"}} selected{{end}}>{{t "desk.view.free"}}</option></select></div>
  <div class="col-md-3"><label class="form-label" for="sort">{{t "desk.sort"}}</label><select class="form-select" id="sort" name="sort">
   <option value="due"{{if eq .Data.Sort "due"}} selected{{end}}>{{t "desk.sort.due"}}</option>
   <option value="arrival"{{if eq .Data.Sort "arrival"}} selected{{end}}>{{t "desk.sort.arrival"}}</option></select></div>
- <div class="col-md-3 align-self-end"><button class="btn btn-outline-primary" type="submit">{{t "desk.filter"}}</button></div>
+ <div class="col-md-2 align-self-end"><button class="btn btn-outline-primary" type="submit">{{t "desk.filter"}}</button></div>
 </form>
 <div id="tasks" data-tasks>
 {{if not .Data.Tasks}}<p>{{t "desk.none"}}</p>{{else}}
@@ -131,6 +135,10 @@ func (s *Server) taskList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("q")))
+	view := r.URL.Query().Get("vista")
+	if view != "mie" && view != "libere" {
+		view = ""
+	}
 	sortBy := r.URL.Query().Get("sort")
 	if sortBy != "arrival" {
 		sortBy = "due"
@@ -142,6 +150,9 @@ func (s *Server) taskList(w http.ResponseWriter, r *http.Request) {
 			number = c.Number
 		}
 		if q != "" && !strings.Contains(strings.ToLower(number+" "+t.Name+" "+t.ProcessKey), q) {
+			continue
+		}
+		if view == "mie" && t.Assignee != u.ID || view == "libere" && t.Assignee != "" {
 			continue
 		}
 		rows = append(rows, taskRow{Task: t, Number: number, Mine: t.Assignee == u.ID})
@@ -159,7 +170,7 @@ func (s *Server) taskList(w http.ResponseWriter, r *http.Request) {
 		}
 		return a.CreatedAt.Before(b.CreatedAt)
 	})
-	s.render(w, r, http.StatusOK, "tasks", T(r, "desk.title"), map[string]any{"Tasks": rows, "Q": r.URL.Query().Get("q"), "Sort": sortBy})
+	s.render(w, r, http.StatusOK, "tasks", T(r, "desk.title"), map[string]any{"Tasks": rows, "Q": r.URL.Query().Get("q"), "Sort": sortBy, "View": view})
 }
 
 // mayWork reports whether an official may act on a task: it is theirs, or

@@ -164,6 +164,18 @@ func TestReassignAndNotes(t *testing.T) {
 	if got := paolo.taskOf(id, "Istruttoria"); got.Assignee != "monza.paolo.neri" {
 		t.Errorf("assignee after reassignment: %q", got.Assignee)
 	}
+	paolo.get("/desk?vista=mie")
+	if !strings.Contains(paolo.last, `data-task="`+tk.ID+`"`) {
+		t.Error("the reassigned task is not among paolo's")
+	}
+	laura.get("/desk?vista=mie")
+	if strings.Contains(laura.last, `data-task="`+tk.ID+`"`) {
+		t.Error("the reassigned task is still among laura's")
+	}
+	laura.get("/desk?vista=libere")
+	if strings.Contains(laura.last, `data-task="`+tk.ID+`"`) {
+		t.Error("an assigned task is listed as free")
+	}
 	paolo.get("/desk/casi/" + id)
 	paolo.postForm("/desk/casi/"+id+"/note", url.Values{"_csrf": {paolo.csrf()}, "text": {"Verificare la residenza all'anagrafe"}})
 	if paolo.code != 200 || !strings.Contains(paolo.last, "Verificare la residenza") {
