@@ -19,8 +19,8 @@ build: ## Build the procedo binary into bin/.
 	$(GO) build -o $(BIN)/procedo ./cmd/procedo
 
 .PHONY: run
-run: build ## Build and start procedo.
-	$(BIN)/procedo
+run: build ## Build and start procedo serve on 127.0.0.1:8080 (SQLite in ./procedo-data, demo procedures, demo logins).
+	$(BIN)/procedo serve
 
 .PHONY: test
 test: vet staticcheck gofmt gen-check ## Run go vet, staticcheck, the gofmt check, the generated-code check and every test.

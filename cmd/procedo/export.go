@@ -128,13 +128,6 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
 var romeLoc = func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Rome")
 	if err != nil {

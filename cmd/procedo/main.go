@@ -25,6 +25,7 @@ type command struct {
 // commands lists every subcommand. Keep it sorted by name: help prints it
 // in this order.
 var commands = []command{
+	{name: "audit", summary: "verify the tamper-evident audit trail (hash chain)", run: runAudit},
 	{name: "bpmn", summary: "work on BPMN 2.0 files: fmt prints the canonical XML", run: runBPMN},
 	{name: "designer", summary: "serve the web designer alone (development, a laptop)", run: runDesigner},
 	{name: "export", summary: "export a procedure's event log as XES (IEEE 1849) or its indicators as CSV", run: runExport},
@@ -32,6 +33,7 @@ var commands = []command{
 	{name: "gen", summary: "generate typed Go code from procedure bundles (--check: fail when stale)", run: runGen},
 	{name: "lint", summary: "check BPMN models and bundles for errors and risky constructs", run: runLint},
 	{name: "migrate", summary: "apply the store migrations (SQLite data folder or PostgreSQL)", run: runMigrate},
+	{name: "serve", summary: "serve the citizen portal, the officials' desk and the REST API", run: runServe},
 	{name: "version", summary: "print the version of procedo", run: runVersion},
 }
 

@@ -1,0 +1,279 @@
+package webdb
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Entry is one action in the audit trail of a body.
+//
+// The trail is a hash chain: each entry's Hash covers its fields and the
+// Hash of the entry before it, so changing or deleting an entry breaks
+// every hash after it, which Verify detects. The tables also refuse
+// UPDATE and DELETE (triggers).
+type Entry struct {
+	Body     string
+	Seq      int64
+	At       time.Time
+	Actor    string
+	Action   string // e.g. "case.filed", "task.completed"
+	CaseID   string // the instance, "" for actions on no case
+	Detail   string // JSON
+	PrevHash string
+	Hash     string
+}
+
+// genesis is the PrevHash of the first entry of every body.
+const genesis = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// hashOf computes the hash of e from its fields and PrevHash. Fields are
+// length-prefixed so that no two different entries serialise alike.
+func hashOf(e *Entry) string {
+	h := sha256.New()
+	for _, f := range []string{e.PrevHash, e.Body, strconv.FormatInt(e.Seq, 10), strconv.FormatInt(e.At.UTC().UnixMicro(), 10),
+		e.Actor, e.Action, e.CaseID, e.Detail} {
+		fmt.Fprintf(h, "%d:%s;", len(f), f)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Append adds an entry at the end of the chain of e.Body, setting Seq,
+// PrevHash and Hash, and returns when it is committed.
+//
+// Appends are group-committed: one writer goroutine takes every entry
+// waiting and writes them in one transaction, so that the chain's head
+// row — locked FOR UPDATE on PostgreSQL, which keeps nodes sharing the
+// database in one chain — is held once per batch rather than once per
+// entry. A failed batch fails every entry in it; none is half-written.
+func (d *DB) Append(ctx context.Context, e *Entry) error {
+	if e.Detail == "" {
+		e.Detail = "{}"
+	}
+	e.At = time.UnixMicro(e.At.UTC().UnixMicro()).UTC()
+	d.auditOnce.Do(d.startAuditWriter)
+	req := &appendReq{e: e, done: make(chan error, 1)}
+	select {
+	case d.auditQ <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-d.closed:
+		return errors.New("webdb: closed")
+	}
+	select {
+	case err := <-req.done:
+		return err
+	case <-ctx.Done():
+		// The entry may still be written: the caller only stops waiting.
+		return ctx.Err()
+	}
+}
+
+type appendReq struct {
+	e    *Entry
+	done chan error
+}
+
+// maxAuditBatch bounds one group commit.
+const maxAuditBatch = 512
+
+func (d *DB) startAuditWriter() {
+	d.auditWG.Add(1)
+	go func() {
+		defer d.auditWG.Done()
+		for {
+			var first *appendReq
+			select {
+			case first = <-d.auditQ:
+			case <-d.closed:
+				return
+			}
+			batch := []*appendReq{first}
+		more:
+			for len(batch) < maxAuditBatch {
+				select {
+				case r := <-d.auditQ:
+					batch = append(batch, r)
+				default:
+					break more
+				}
+			}
+			err := d.appendBatch(context.Background(), batch)
+			for _, r := range batch {
+				if err != nil {
+					r.e.Seq, r.e.PrevHash, r.e.Hash = 0, "", ""
+				}
+				r.done <- err
+			}
+		}
+	}()
+}
+
+func (d *DB) appendBatch(ctx context.Context, batch []*appendReq) error {
+	byBody := map[string][]*Entry{}
+	var bodies []string
+	for _, r := range batch {
+		if byBody[r.e.Body] == nil {
+			bodies = append(bodies, r.e.Body)
+		}
+		byBody[r.e.Body] = append(byBody[r.e.Body], r.e)
+	}
+	sort.Strings(bodies) // one lock order on every node: no deadlock
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("webdb: audit: %w", err)
+	}
+	defer tx.Rollback()
+	var insertHead string
+	if d.pg {
+		insertHead = `INSERT INTO web_audit_head (body, seq, hash) VALUES (?, 0, ?) ON CONFLICT DO NOTHING`
+	} else {
+		insertHead = `INSERT OR IGNORE INTO web_audit_head (body, seq, hash) VALUES (?, 0, ?)`
+	}
+	lock := `SELECT seq, hash FROM web_audit_head WHERE body = ?`
+	if d.pg {
+		lock += ` FOR UPDATE`
+	}
+	for _, body := range bodies {
+		if _, err := tx.ExecContext(ctx, d.rebind(insertHead), body, genesis); err != nil {
+			return fmt.Errorf("webdb: audit head: %w", err)
+		}
+		var seq int64
+		var prev string
+		if err := tx.QueryRowContext(ctx, d.rebind(lock), body).Scan(&seq, &prev); err != nil {
+			return fmt.Errorf("webdb: audit head: %w", err)
+		}
+		entries := byBody[body]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO web_audit (body, seq, at, actor, action, case_id, detail, prev_hash, hash) VALUES `)
+		args := make([]any, 0, 9*len(entries))
+		for i, e := range entries {
+			seq++
+			e.Seq, e.PrevHash = seq, prev
+			e.Hash = hashOf(e)
+			prev = e.Hash
+			if i > 0 {
+				q.WriteString(",")
+			}
+			q.WriteString("(?,?,?,?,?,?,?,?,?)")
+			args = append(args, e.Body, e.Seq, micros(e.At), e.Actor, e.Action, e.CaseID, e.Detail, e.PrevHash, e.Hash)
+		}
+		if _, err := tx.ExecContext(ctx, d.rebind(q.String()), args...); err != nil {
+			return fmt.Errorf("webdb: audit append: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, d.rebind(`UPDATE web_audit_head SET seq = ?, hash = ? WHERE body = ?`), seq, prev, body); err != nil {
+			return fmt.Errorf("webdb: audit head: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("webdb: audit commit: %w", err)
+	}
+	return nil
+}
+
+// Trail lists the entries of a case (caseID "" : of the whole body) in order.
+func (d *DB) Trail(ctx context.Context, body, caseID string) ([]*Entry, error) {
+	q := `SELECT body, seq, at, actor, action, case_id, detail, prev_hash, hash FROM web_audit WHERE body = ?`
+	args := []any{body}
+	if caseID != "" {
+		q += ` AND case_id = ?`
+		args = append(args, caseID)
+	}
+	rows, err := d.db.QueryContext(ctx, d.rebind(q+` ORDER BY seq`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("webdb: audit trail: %w", err)
+	}
+	defer rows.Close()
+	var out []*Entry
+	for rows.Next() {
+		var e Entry
+		var at int64
+		if err := rows.Scan(&e.Body, &e.Seq, &at, &e.Actor, &e.Action, &e.CaseID, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+			return nil, err
+		}
+		e.At = fromMicros(at)
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
+
+// Bodies lists the bodies that have an audit trail.
+func (d *DB) Bodies(ctx context.Context) ([]string, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT body FROM web_audit_head ORDER BY body`)
+	if err != nil {
+		return nil, fmt.Errorf("webdb: audit bodies: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var b string
+		if err := rows.Scan(&b); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// ChainError reports where the audit chain of a body is broken.
+type ChainError struct {
+	Body   string
+	Seq    int64
+	Reason string
+}
+
+func (e *ChainError) Error() string {
+	return fmt.Sprintf("audit trail of %s broken at entry %d: %s", e.Body, e.Seq, e.Reason)
+}
+
+// ErrChain matches every *ChainError.
+var ErrChain = errors.New("audit chain broken")
+
+// Is makes errors.Is(err, ErrChain) true.
+func (e *ChainError) Is(target error) bool { return target == ErrChain }
+
+// Verify recomputes the chain of a body and returns the number of entries
+// checked, or a *ChainError naming the first entry that does not fit: an
+// entry changed, deleted, inserted or reordered, or a head that does not
+// match the last entry (entries removed at the end).
+func (d *DB) Verify(ctx context.Context, body string) (int, error) {
+	entries, err := d.Trail(ctx, body, "")
+	if err != nil {
+		return 0, err
+	}
+	prev := genesis
+	for i, e := range entries {
+		want := int64(i + 1)
+		if e.Seq != want {
+			return i, &ChainError{body, want, fmt.Sprintf("entry missing (found %d)", e.Seq)}
+		}
+		if e.PrevHash != prev {
+			return i, &ChainError{body, e.Seq, "previous hash does not match"}
+		}
+		if hashOf(e) != e.Hash {
+			return i, &ChainError{body, e.Seq, "content does not match its hash"}
+		}
+		prev = e.Hash
+	}
+	var headSeq int64
+	var headHash string
+	err = d.db.QueryRowContext(ctx, d.rebind(`SELECT seq, hash FROM web_audit_head WHERE body = ?`), body).Scan(&headSeq, &headHash)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if len(entries) > 0 {
+			return len(entries), &ChainError{body, 0, "head missing"}
+		}
+	case err != nil:
+		return len(entries), fmt.Errorf("webdb: audit head: %w", err)
+	case headSeq != int64(len(entries)) || headHash != prev:
+		return len(entries), &ChainError{body, headSeq, "entries missing at the end"}
+	}
+	return len(entries), nil
+}
