@@ -25,7 +25,8 @@ type Procedure struct {
 	// RF01 checks (law 241/1990 art. 6-bis, PNA).
 	Instruction []string `json:"instruction,omitempty"`
 	Decision    []string `json:"decision,omitempty"`
-	// Outcome is the variable holding the decision and Approved the values
+	// Outcome is the variable holding the decision (a dotted path reaches
+	// into a form: "esito.decisione") and Approved the values
 	// that mean "granted" (e.g. "accolta"; true for a boolean).
 	Outcome  string   `json:"outcome,omitempty"`
 	Approved []string `json:"approved,omitempty"`
@@ -64,7 +65,7 @@ func (p *Procedure) readVariables(c *Case, vars json.RawMessage) {
 	}
 	if p.Outcome != "" {
 		c.Approved = false
-		if raw, ok := m[p.Outcome]; ok {
+		if raw, ok := lookupPath(m, p.Outcome); ok {
 			var v any
 			if json.Unmarshal(raw, &v) == nil {
 				s := strings.ToLower(strings.TrimSpace(toString(v)))
@@ -159,4 +160,21 @@ func initialDue(cal *runtime.Calendar, term string, start time.Time) (time.Time,
 func dateIn(t time.Time, loc *time.Location) time.Time {
 	t = t.In(loc)
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+}
+
+// lookupPath finds a variable by name, or by a dotted path into nested
+// objects ("esito.decisione": the decisione field of the esito form).
+func lookupPath(m map[string]json.RawMessage, path string) (json.RawMessage, bool) {
+	if raw, ok := m[path]; ok {
+		return raw, true
+	}
+	head, rest, found := strings.Cut(path, ".")
+	if !found {
+		return nil, false
+	}
+	var sub map[string]json.RawMessage
+	if json.Unmarshal(m[head], &sub) != nil {
+		return nil, false
+	}
+	return lookupPath(sub, rest)
 }

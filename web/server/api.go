@@ -3,6 +3,7 @@ package server
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"crypto/rand"
 	_ "embed"
 	"encoding/hex"
@@ -221,31 +222,22 @@ func (s *Server) apiDeploy(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, http.StatusRequestEntityTooLarge, "too-large", "The bundle exceeds 32 MiB.", nil)
 		return
 	}
-	if s.cfg.Load == nil {
-		s.problem(w, r, http.StatusUnprocessableEntity, "unsupported", "This server does not deploy bundles.", nil)
-		return
-	}
 	if _, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err != nil {
 		s.problem(w, r, http.StatusBadRequest, "bad-bundle", "Not a zip archive: "+err.Error(), nil)
 		return
 	}
-	defs, err := s.cfg.Load(data)
+	deps, err := s.DeployBundle(r.Context(), u, data)
 	if err != nil {
-		s.problem(w, r, http.StatusUnprocessableEntity, "bad-bundle", err.Error(), nil)
+		var de *DeployError
+		if errors.As(err, &de) {
+			s.problem(w, r, http.StatusUnprocessableEntity, de.Kind, de.Err.Error(), nil)
+			return
+		}
+		s.problem(w, r, http.StatusInternalServerError, "internal", "The bundle could not be deployed.", nil)
 		return
 	}
 	out := []map[string]any{}
-	for _, def := range defs {
-		for _, p := range s.order {
-			if p.Definition.Hash == def.Hash {
-				def = p.Definition // the generated code of the same version
-			}
-		}
-		dep, err := s.cfg.Engine.Deploy(r.Context(), &runtime.DeployParams{Body: u.Body, Definition: def, Bundle: data, Actor: u.ID})
-		if err != nil {
-			s.problem(w, r, http.StatusUnprocessableEntity, "not-executable", err.Error(), nil)
-			return
-		}
+	for _, dep := range deps {
 		s.audit(r, "procedure.deployed", "", map[string]any{"process": dep.ProcessKey, "version": dep.Version, "hash": dep.Hash})
 		out = append(out, map[string]any{"key": dep.ProcessKey, "version": VersionJSON{Version: dep.Version, Hash: dep.Hash, DeployedAt: dep.DeployedAt, DeployedBy: dep.DeployedBy}})
 	}
@@ -666,4 +658,44 @@ func (s *Server) apiToken(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r, "token.created", "", map[string]any{"user": target.ID, "name": req.Name})
 	writeJSON(w, http.StatusCreated, map[string]any{"token": secret, "user": target.ID})
+}
+
+// DeployError is a bundle the runtime refuses: Kind is the problem type
+// ("unsupported": this server deploys no bundles; "bad-bundle": it cannot
+// be loaded; "not-executable": the engine refuses a process).
+type DeployError struct {
+	Kind string
+	Err  error
+}
+
+func (e *DeployError) Error() string { return e.Kind + ": " + e.Err.Error() }
+func (e *DeployError) Unwrap() error { return e.Err }
+
+// DeployBundle deploys every process of a bundle archive (zip) in the
+// body of u, as u. A process whose content hash is that of a procedure
+// this binary carries runs on its generated code; any other on the
+// in-memory definition built by Config.Load. The API and the designer
+// deploy through it.
+func (s *Server) DeployBundle(ctx context.Context, u *auth.User, data []byte) ([]*store.Deployment, error) {
+	if s.cfg.Load == nil {
+		return nil, &DeployError{Kind: "unsupported", Err: errors.New("this server does not deploy bundles")}
+	}
+	defs, err := s.cfg.Load(data)
+	if err != nil {
+		return nil, &DeployError{Kind: "bad-bundle", Err: err}
+	}
+	var deps []*store.Deployment
+	for _, def := range defs {
+		for _, p := range s.order {
+			if p.Definition.Hash == def.Hash {
+				def = p.Definition // the generated code of the same version
+			}
+		}
+		dep, err := s.cfg.Engine.Deploy(ctx, &runtime.DeployParams{Body: u.Body, Definition: def, Bundle: data, Actor: u.ID})
+		if err != nil {
+			return deps, &DeployError{Kind: "not-executable", Err: err}
+		}
+		deps = append(deps, dep)
+	}
+	return deps, nil
 }

@@ -42,6 +42,11 @@ type reqInfo struct {
 	status  int
 }
 
+// User returns the user the request was authenticated as (session or API
+// token), nil when anonymous. Handlers mounted with Config.Mounts use it
+// to authorise requests.
+func User(r *http.Request) *auth.User { return info(r).user }
+
 func info(r *http.Request) *reqInfo {
 	ri, _ := r.Context().Value(reqKey{}).(*reqInfo)
 	if ri == nil {
@@ -249,6 +254,9 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /ws", s.guard(s.hub.serve, auth.Official))
 
 	s.apiRoutes(m)
+	for _, mt := range s.cfg.Mounts {
+		m.Handle(mt.Pattern, mt.Handler)
+	}
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.pageError(w, r, http.StatusNotFound, "") })
 	s.mux = http.NewServeMux()
 	s.mux.Handle("/", s.middleware(m))

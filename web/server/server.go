@@ -76,6 +76,16 @@ type Config struct {
 	// for POST /api/v1/deployments; nil disables deployment of bundles
 	// this binary does not carry.
 	Load func(bundle []byte) ([]*runtime.Definition, error)
+	// Mounts are further handlers (designer, dashboard, metrics) served
+	// behind the same middleware: request id, identity (see User), logs.
+	// Each authorises its requests itself.
+	Mounts []Mount
+}
+
+// Mount is a handler served at a pattern of http.ServeMux.
+type Mount struct {
+	Pattern string
+	Handler http.Handler
 }
 
 // Server serves the portal, the desk, the API and the websocket feed.

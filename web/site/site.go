@@ -19,13 +19,16 @@ import (
 	"sync"
 
 	"github.com/procedo/procedo/codegen"
+	"github.com/procedo/procedo/designer/workspace"
 	"github.com/procedo/procedo/runtime"
+	"github.com/procedo/procedo/runtime/insight"
 	"github.com/procedo/procedo/runtime/store"
 	"github.com/procedo/procedo/runtime/store/storepg"
 	"github.com/procedo/procedo/runtime/store/storesqlite"
 	ztlaccess "github.com/procedo/procedo/templates/ztl-access"
 	"github.com/procedo/procedo/web/auth"
 	"github.com/procedo/procedo/web/i18n"
+	"github.com/procedo/procedo/web/metrics"
 	"github.com/procedo/procedo/web/server"
 	"github.com/procedo/procedo/web/webdb"
 )
@@ -55,8 +58,14 @@ type Site struct {
 	Store  store.Store
 	DB     *webdb.DB
 	Server *server.Server
-	log    *slog.Logger
-	opts   Options
+	// Workspace keeps the designer's bundles and revisions.
+	Workspace *workspace.Store
+	// Insight is the index of the dashboard's indicators.
+	Insight *insight.Index
+	// Metrics observes the engine and serves /metrics.
+	Metrics *metrics.Metrics
+	log     *slog.Logger
+	opts    Options
 
 	wg     sync.WaitGroup
 	cancel context.CancelFunc
@@ -104,9 +113,15 @@ func Open(ctx context.Context, opts Options) (*Site, error) {
 		s.Close()
 		return nil, err
 	}
+	if s.Workspace, err = openWorkspace(ctx, opts); err != nil {
+		s.Close()
+		return nil, err
+	}
 	dir := auth.DemoDirectory()
+	s.Metrics = metrics.New(s.Store, metrics.Options{Bodies: bodyIDs(dir), Logger: opts.Logger})
+	s.Insight = insight.New(s.Store, insight.Options{Procedures: []insight.Procedure{ztlInsight()}, Now: opts.Clock.Now})
 	svc := &ztlaccess.Services{Registry: opts.Registry, Now: opts.Clock.Now, BodyName: func(b string) string { return auth.BodyName(dir, b) }}
-	s.Engine, err = runtime.New(runtime.Options{Store: s.Store, Clock: opts.Clock, Logger: opts.Logger, Handlers: svc.Handlers(), Resolver: codegen.Resolver()})
+	s.Engine, err = runtime.New(runtime.Options{Store: s.Store, Clock: opts.Clock, Logger: opts.Logger, Handlers: svc.Handlers(), Resolver: codegen.Resolver(), Observer: s.Metrics})
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -124,8 +139,14 @@ func Open(ctx context.Context, opts Options) (*Site, error) {
 		s.Close()
 		return nil, err
 	}
+	mounts, err := s.mounts(dir)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
 	s.Server, err = server.New(server.Config{Engine: s.Engine, DB: s.DB, Directory: dir, Procedures: []*server.Procedure{ztl}, Key: key,
-		DevLogin: opts.DevLogin, SecureCookies: opts.SecureCookies, Logger: opts.Logger, Now: opts.Clock.Now, Load: codegen.LoadZip})
+		DevLogin: opts.DevLogin, SecureCookies: opts.SecureCookies, Logger: opts.Logger, Now: opts.Clock.Now, Load: codegen.LoadZip,
+		Mounts: mounts})
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -214,6 +235,9 @@ func (s *Site) Close() error {
 	var errs []error
 	if s.DB != nil {
 		errs = append(errs, s.DB.Close())
+	}
+	if s.Workspace != nil {
+		errs = append(errs, s.Workspace.Close())
 	}
 	if s.Store != nil {
 		errs = append(errs, s.Store.Close())
