@@ -23,8 +23,14 @@ run: build ## Build and start procedo serve on 127.0.0.1:8080 (SQLite in ./proce
 	$(BIN)/procedo serve
 
 .PHONY: test
-test: vet staticcheck gofmt gen-check ## Run go vet, staticcheck, the gofmt check, the generated-code check and every test.
+test: vet staticcheck gofmt gen-check node_modules ## Run go vet, staticcheck, the gofmt check, the generated-code check and every test.
+	@command -v chromium >/dev/null || echo "note: Chromium is missing (apt-get install chromium): browser tests will skip"
 	$(GO) test -count=1 $(PKGS)
+
+# The browser tests drive Chromium with npm playwright-core.
+node_modules: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch node_modules
 
 .PHONY: lint
 lint: vet staticcheck gofmt ## Run go vet, staticcheck and the gofmt check.
