@@ -90,6 +90,12 @@ web: ## Build the front-end assets into web/dist with esbuild (runs npm ci when 
 	node web/designer/build.mjs
 	node web/dashboard/build.mjs
 
+.PHONY: web-check
+web-check: web ## Fail when web/dist differs from a fresh build (make web), as CI does.
+	@if [ -n "$$(git status --porcelain -- web/dist)" ]; then \
+		echo "web/dist is stale: run make web and commit it"; git status --porcelain -- web/dist; exit 1; \
+	fi; echo "web-check: web/dist is reproducible"
+
 .PHONY: clean
 clean: ## Remove build outputs.
 	rm -rf $(BIN)
