@@ -47,8 +47,12 @@ staticcheck: $(STATICCHECK)
 	$(STATICCHECK) $(PKGS)
 
 .PHONY: bench
-bench: ## Run every benchmark and print a table.
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS) | tee $(BIN)/bench.out | $(GO) run ./internal/benchtable
+bench: ## Run every benchmark (this module, the bench/ peers, pgbench) and print a table.
+	@mkdir -p $(BIN)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS) > $(BIN)/bench.out || { cat $(BIN)/bench.out; exit 1; }
+	cd bench && $(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./... >> $(BIN)/bench.out || { cat $(BIN)/bench.out; exit 1; }
+	$(GO) run ./internal/benchtable < $(BIN)/bench.out
+	sh bench/summary.sh $(BIN)/bench.out
 
 .PHONY: fuzz
 fuzz: ## Run every fuzz target for FUZZTIME each (default 30s).
