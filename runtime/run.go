@@ -32,6 +32,7 @@ type run struct {
 	extra    []*run // instances started by call activities in this step
 	newSubs  []*store.Subscription
 	slab     []store.Event // events of the step, allocated together
+	arena    []byte        // event data of the step, allocated together
 	at       string        // element being executed, for panics
 	dirty    bool          // variables changed
 	dirtyAt  string        // element that changed them last
@@ -67,14 +68,24 @@ func (e *Engine) newRun(ctx context.Context, def *Definition, body, id string, v
 	if id == "" {
 		id = newID()
 	}
-	in := &store.Instance{
+	// One allocation for the run, its instance, state and step.
+	r := &newRunAlloc{}
+	r.inst = store.Instance{
 		Body: body, ID: id, ProcessKey: def.Key, DefinitionHash: def.Hash,
 		Status: store.InstanceActive, StartedAt: now,
 	}
-	r := &run{e: e, ctx: ctx, def: def, in: in, st: &instanceState{}, vars: v, now: now, actor: actor,
-		step: &store.Step{Instance: in}}
+	r.stp.Instance = &r.inst
+	r.run = run{e: e, ctx: ctx, def: def, in: &r.inst, st: &r.state, vars: v, now: now, actor: actor, step: &r.stp}
 	r.dirty = len(vars) > 0
-	return r, nil
+	return &r.run, nil
+}
+
+// newRunAlloc holds a new instance's run with what it points to.
+type newRunAlloc struct {
+	run
+	inst  store.Instance
+	state instanceState
+	stp   store.Step
 }
 
 // load prepares a step of an existing instance.
@@ -91,7 +102,8 @@ func (e *Engine) loadFrom(ctx context.Context, in *store.Instance, actor string)
 	if err != nil {
 		return nil, err
 	}
-	st := &instanceState{}
+	a := &loadAlloc{}
+	st := &a.state
 	if err := decodeState(in.State, st); err != nil {
 		return nil, fmt.Errorf("instance %s: %w", in.ID, err)
 	}
@@ -105,9 +117,17 @@ func (e *Engine) loadFrom(ctx context.Context, in *store.Instance, actor string)
 	if err != nil {
 		return nil, fmt.Errorf("instance %s: %w", in.ID, err)
 	}
-	r := &run{e: e, ctx: ctx, def: def, in: in, expected: in.Version, st: st, vars: v,
-		now: e.Now().UTC(), actor: actor, step: &store.Step{Instance: in, ExpectedVersion: in.Version}, oldVars: st.Vars}
-	return r, nil
+	a.stp = store.Step{Instance: in, ExpectedVersion: in.Version}
+	a.run = run{e: e, ctx: ctx, def: def, in: in, expected: in.Version, st: st, vars: v,
+		now: e.Now().UTC(), actor: actor, step: &a.stp, oldVars: st.Vars}
+	return &a.run, nil
+}
+
+// loadAlloc holds a loaded instance's run with what it points to.
+type loadAlloc struct {
+	run
+	state instanceState
+	stp   store.Step
 }
 
 func (r *run) active() bool { return r.in.Status == store.InstanceActive }
@@ -120,22 +140,55 @@ func (r *run) nextID(prefix string) string {
 func (r *run) event(typ store.EventType, element string, data any) {
 	r.st.Seq++
 	if len(r.slab) == cap(r.slab) {
-		r.slab = make([]store.Event, 0, 8)
+		r.slab = make([]store.Event, 0, 16)
+	}
+	if r.step.Events == nil {
+		r.step.Events = make([]*store.Event, 0, 16)
 	}
 	r.slab = append(r.slab, store.Event{Body: r.in.Body, InstanceID: r.in.ID, Seq: r.st.Seq, Type: typ, ElementID: element, Actor: r.actor, Time: r.now})
 	ev := &r.slab[len(r.slab)-1]
 	switch d := data.(type) {
 	case nil:
 	case ElementEntered:
-		ev.Data = d.appendJSON(make([]byte, 0, 64+len(d.Kind)+len(d.Token)+len(d.Flow)))
+		ev.Data = r.data(d.appendJSON(r.scratch()))
 	case ElementLeft:
-		ev.Data = d.appendJSON(make([]byte, 0, 64+len(d.Kind)+len(d.Token)+len(d.Outcome)+len(d.Boundary)))
+		ev.Data = r.data(d.appendJSON(r.scratch()))
+	case Started:
+		ev.Data = r.data(d.appendJSON(r.scratch()))
+	case VariablesChanged:
+		ev.Data = r.data(d.appendJSON(r.scratch()))
 	default:
 		if b, err := json.Marshal(data); err == nil {
 			ev.Data = b
 		}
 	}
 	r.step.Events = append(r.step.Events, ev)
+}
+
+// arenaChunk is the size of the blocks the event data of a step is
+// written into: one allocation for the data of a few events instead of
+// one per event.
+const arenaChunk = 512
+
+// scratch returns the free tail of the step's data arena, empty, to
+// append an event's JSON to.
+func (r *run) scratch() []byte {
+	if cap(r.arena)-len(r.arena) < arenaChunk/4 {
+		r.arena = make([]byte, 0, arenaChunk)
+	}
+	return r.arena[len(r.arena):]
+}
+
+// data keeps b, just appended to scratch(), in the arena and returns it
+// with its capacity clipped, so that later appends never write over it.
+// When b outgrew the arena (append moved it), b is already a fresh
+// allocation of its own and the arena is left as it was.
+func (r *run) data(b []byte) json.RawMessage {
+	n := len(r.arena)
+	if len(b) > 0 && cap(r.arena)-n >= len(b) && &r.arena[:n+1][n] == &b[0] {
+		r.arena = r.arena[:n+len(b)]
+	}
+	return b[:len(b):len(b)]
 }
 
 func (r *run) token(id string) *token {
@@ -182,8 +235,12 @@ func (r *run) advance() (err error) {
 	}()
 	for {
 		for len(r.queue) > 0 {
+			// Pop by shifting: the queue is a few tokens long, and
+			// reslicing from the front would make every later append
+			// reallocate.
 			t := r.queue[0]
-			r.queue = r.queue[1:]
+			copy(r.queue, r.queue[1:])
+			r.queue = r.queue[:len(r.queue)-1]
 			r.at = t.Node
 			if err := r.exec(t); err != nil {
 				return err
@@ -945,34 +1002,34 @@ func (r *run) finish() (*store.Step, error) {
 // prune drops jobs and subscriptions created and cancelled within the
 // step: the store never sees them.
 func (r *run) prune() {
-	done := map[string]bool{}
-	for _, l := range r.step.DoneJobs {
-		done[l.ID] = true
+	// Most steps cancel nothing: skip the work. The lists are short, so
+	// nested loops beat building sets.
+	if len(r.step.DoneJobs) > 0 {
+		created := slices.Clone(r.step.Jobs)
+		r.step.Jobs = slices.DeleteFunc(r.step.Jobs, func(j *store.Job) bool {
+			return slices.ContainsFunc(r.step.DoneJobs, func(l store.JobLease) bool { return l.ID == j.ID })
+		})
+		r.step.DoneJobs = slices.DeleteFunc(r.step.DoneJobs, func(l store.JobLease) bool {
+			return l.ID == "" || slices.ContainsFunc(created, func(j *store.Job) bool { return j.ID == l.ID })
+		})
 	}
-	created := map[string]bool{}
-	r.step.Jobs = slices.DeleteFunc(r.step.Jobs, func(j *store.Job) bool {
-		created[j.ID] = true
-		return done[j.ID]
-	})
-	r.step.DoneJobs = slices.DeleteFunc(r.step.DoneJobs, func(l store.JobLease) bool { return created[l.ID] || l.ID == "" })
-	dropped := map[string]bool{}
-	for _, id := range r.step.DropSubscriptions {
-		dropped[id] = true
+	if len(r.step.DropSubscriptions) > 0 {
+		dropped := func(id string) bool { return slices.Contains(r.step.DropSubscriptions, id) }
+		subs := slices.Clone(r.step.Subscriptions)
+		r.step.Subscriptions = slices.DeleteFunc(r.step.Subscriptions, func(s *store.Subscription) bool { return dropped(s.ID) })
+		r.newSubs = slices.DeleteFunc(r.newSubs, func(s *store.Subscription) bool { return dropped(s.ID) })
+		r.step.DropSubscriptions = slices.DeleteFunc(r.step.DropSubscriptions, func(id string) bool {
+			return id == "" || slices.ContainsFunc(subs, func(s *store.Subscription) bool { return s.ID == id })
+		})
 	}
-	subs := map[string]bool{}
-	r.step.Subscriptions = slices.DeleteFunc(r.step.Subscriptions, func(s *store.Subscription) bool {
-		subs[s.ID] = true
-		return dropped[s.ID]
-	})
-	r.newSubs = slices.DeleteFunc(r.newSubs, func(s *store.Subscription) bool { return dropped[s.ID] })
-	r.step.DropSubscriptions = slices.DeleteFunc(r.step.DropSubscriptions, func(id string) bool { return subs[id] || id == "" })
 }
 
 // changedFields lists the top-level fields of two JSON objects that
 // differ.
 func changedFields(before, after []byte) []string {
-	a, okA := topLevel(before)
-	b, okB := topLevel(after)
+	var bufA, bufB [16]member
+	a, okA := topLevel(before, bufA[:0])
+	b, okB := topLevel(after, bufB[:0])
 	if !okB {
 		return nil
 	}
@@ -980,31 +1037,49 @@ func changedFields(before, after []byte) []string {
 		a = nil
 	}
 	var out []string
-	for k, v := range b {
-		if old, ok := a[k]; !ok || !bytes.Equal(old, v) {
-			out = append(out, k)
+	for _, m := range b {
+		v, _ := lookup(b, m.key) // the last of duplicate keys counts
+		if old, ok := lookup(a, m.key); !ok || !bytes.Equal(old, v) {
+			out = append(out, string(m.key))
 		}
 	}
-	for k := range a {
-		if _, ok := b[k]; !ok {
-			out = append(out, k)
+	for _, m := range a {
+		if _, ok := lookup(b, m.key); !ok {
+			out = append(out, string(m.key))
 		}
 	}
 	sort.Strings(out)
-	return out
+	return slices.Compact(out)
+}
+
+// member is one member of a JSON object: its key and the raw bytes of its
+// value.
+type member struct {
+	key   []byte // unescaped
+	value []byte
+}
+
+// lookup returns the value of the last member named key (encoding/json
+// keeps the last of duplicate keys).
+func lookup(ms []member, key []byte) ([]byte, bool) {
+	for i := len(ms) - 1; i >= 0; i-- {
+		if bytes.Equal(ms[i].key, key) {
+			return ms[i].value, true
+		}
+	}
+	return nil, false
 }
 
 // topLevel splits a JSON object into its members without decoding the
-// values: the variables are compared at every step, and a full
-// json.Unmarshal into a map cost a tenth of a step. Values are compared
-// byte for byte, which is exact for what one encoder writes. It reports
-// false for anything but a well-formed object.
-func topLevel(data []byte) (map[string][]byte, bool) {
+// values, appending them to out: the variables are compared at every
+// step, and a full json.Unmarshal into a map cost a tenth of a step.
+// Values are compared byte for byte, which is exact for what one encoder
+// writes. It reports false for anything but a well-formed object.
+func topLevel(data []byte, out []member) ([]member, bool) {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
 		return nil, false
 	}
-	out := map[string][]byte{}
 	i = skipSpace(data, i+1)
 	if i < len(data) && data[i] == '}' {
 		return out, skipSpace(data, i+1) == len(data)
@@ -1017,13 +1092,13 @@ func topLevel(data []byte) (map[string][]byte, bool) {
 		if !ok {
 			return nil, false
 		}
-		key := string(data[i+1 : end-1])
+		key := data[i+1 : end-1]
 		if bytes.IndexByte(data[i:end], '\\') >= 0 || !utf8.Valid(data[i:end]) {
 			var k string
 			if json.Unmarshal(data[i:end], &k) != nil {
 				return nil, false
 			}
-			key = k
+			key = []byte(k)
 		}
 		i = skipSpace(data, end)
 		if i >= len(data) || data[i] != ':' {
@@ -1034,7 +1109,7 @@ func topLevel(data []byte) (map[string][]byte, bool) {
 		if !ok {
 			return nil, false
 		}
-		out[key] = data[i:vend]
+		out = append(out, member{key, data[i:vend]})
 		i = skipSpace(data, vend)
 		if i >= len(data) {
 			return nil, false

@@ -130,7 +130,7 @@ func (r *stateReader) count(min int) int {
 
 // encodeState writes st in format 1.
 func encodeState(st *instanceState) []byte {
-	w := &stateWriter{b: make([]byte, 0, 128+len(st.Vars)+48*len(st.Tokens))}
+	w := stateWriter{b: make([]byte, 0, 128+len(st.Vars)+48*len(st.Tokens))}
 	w.b = append(w.b, stateFormat1)
 	w.bytes(st.Vars)
 	w.varint(int64(st.Next))
@@ -138,7 +138,8 @@ func encodeState(st *instanceState) []byte {
 	w.bool(st.Suspended)
 	w.str(st.ParentToken)
 	w.str(st.StartEvent)
-	keys := make([]string, 0, len(st.Visits))
+	var buf [16]string
+	keys := buf[:0]
 	for k := range st.Visits {
 		keys = append(keys, k)
 	}
