@@ -154,7 +154,13 @@ func (e *Engine) commit(ctx context.Context, runs ...*run) error {
 		}
 		collect(r)
 	}
-	if err := e.st.Commit(ctx, &store.CommitParams{Steps: steps}); err != nil {
+	// The steps are never touched again (a retry after a conflict builds
+	// new ones): an in-memory store may keep them as they are.
+	commit := e.st.Commit
+	if oc, ok := e.st.(store.OwnedCommitter); ok {
+		commit = oc.CommitOwned
+	}
+	if err := commit(ctx, &store.CommitParams{Steps: steps}); err != nil {
 		return err
 	}
 	if e.log.Enabled(ctx, slog.LevelDebug) {

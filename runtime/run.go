@@ -140,10 +140,10 @@ func (r *run) nextID(prefix string) string {
 func (r *run) event(typ store.EventType, element string, data any) {
 	r.st.Seq++
 	if len(r.slab) == cap(r.slab) {
-		r.slab = make([]store.Event, 0, 16)
+		r.slab = make([]store.Event, 0, 8)
 	}
 	if r.step.Events == nil {
-		r.step.Events = make([]*store.Event, 0, 16)
+		r.step.Events = make([]*store.Event, 0, 8)
 	}
 	r.slab = append(r.slab, store.Event{Body: r.in.Body, InstanceID: r.in.ID, Seq: r.st.Seq, Type: typ, ElementID: element, Actor: r.actor, Time: r.now})
 	ev := &r.slab[len(r.slab)-1]

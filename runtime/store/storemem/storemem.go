@@ -34,10 +34,9 @@ type counterKey struct {
 type Store struct {
 	mu          sync.Mutex
 	deployments []*store.Deployment
-	instances   map[key]*store.Instance
+	instances   map[key]*record
 	tasks       map[key]*store.Task
-	taskIndex   map[key][]string       // task ids by (body, instance id)
-	events      map[key][]*store.Event // by (body, instance id), in Seq order
+	taskIndex   map[key][]string // task ids by (body, instance id)
 	jobs        map[key]*store.Job
 	subs        map[key]*store.Subscription
 	messages    []*store.Message
@@ -46,15 +45,23 @@ type Store struct {
 	wake        chan struct{}
 }
 
-var _ store.Store = (*Store)(nil)
+// record is an instance with its history: one map entry per instance.
+type record struct {
+	in     store.Instance
+	events []*store.Event // in Seq order
+}
+
+var (
+	_ store.Store          = (*Store)(nil)
+	_ store.OwnedCommitter = (*Store)(nil)
+)
 
 // New returns an empty store.
 func New() *Store {
 	return &Store{
-		instances: map[key]*store.Instance{},
+		instances: map[key]*record{},
 		tasks:     map[key]*store.Task{},
 		taskIndex: map[key][]string{},
-		events:    map[key][]*store.Event{},
 		jobs:      map[key]*store.Job{},
 		subs:      map[key]*store.Subscription{},
 		docs:      map[docKey][]*store.Document{},
@@ -169,6 +176,19 @@ func (s *Store) ListDeployments(_ context.Context, p *store.ListDeploymentsParam
 
 // Commit implements store.Store.
 func (s *Store) Commit(_ context.Context, p *store.CommitParams) error {
+	return s.commit(p, false)
+}
+
+// CommitOwned implements store.OwnedCommitter: the store keeps the
+// records it is given (the instance's State, the events and their Data,
+// jobs, tasks, subscriptions, documents) instead of copying them. Only
+// the Instance struct itself is copied, since the engine hands it back
+// to its own callers.
+func (s *Store) CommitOwned(_ context.Context, p *store.CommitParams) error {
+	return s.commit(p, true)
+}
+
+func (s *Store) commit(p *store.CommitParams, owned bool) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -176,23 +196,36 @@ func (s *Store) Commit(_ context.Context, p *store.CommitParams) error {
 	defer s.mu.Unlock()
 	// Check everything first, then write: all or nothing.
 	var conflicts []string
-	seen := map[key]bool{}
-	for _, st := range p.Steps {
+	var seen map[key]bool
+	if len(p.Steps) > 8 {
+		seen = make(map[key]bool, len(p.Steps))
+	}
+	for i, st := range p.Steps {
 		k := key{st.Instance.Body, st.Instance.ID}
-		if seen[k] {
+		twice := false
+		if seen != nil {
+			twice = seen[k]
+			seen[k] = true
+		} else {
+			for _, o := range p.Steps[:i] {
+				if o.Instance.ID == k.id && o.Instance.Body == k.body {
+					twice = true
+				}
+			}
+		}
+		if twice {
 			return &store.InvalidError{Method: "Commit", Field: "Steps", Reason: "instance " + st.Instance.ID + " appears twice in one batch"}
 		}
-		seen[k] = true
 		cur, ok := s.instances[k]
 		switch {
 		case st.ExpectedVersion == 0 && ok,
-			st.ExpectedVersion != 0 && (!ok || cur.Version != st.ExpectedVersion):
+			st.ExpectedVersion != 0 && (!ok || cur.in.Version != st.ExpectedVersion):
 			conflicts = append(conflicts, st.Instance.ID)
 			continue
 		}
 		var last int64
-		if evs := s.events[k]; len(evs) > 0 {
-			last = evs[len(evs)-1].Seq
+		if ok && len(cur.events) > 0 {
+			last = cur.events[len(cur.events)-1].Seq
 		}
 		prev := last
 		for _, e := range st.Events {
@@ -228,60 +261,61 @@ func (s *Store) Commit(_ context.Context, p *store.CommitParams) error {
 	}
 	newJobs := false
 	for _, st := range p.Steps {
-		in := *st.Instance
-		in.State = slices.Clone(in.State)
-		k := key{in.Body, in.ID}
-		s.instances[k] = &in
-		// One allocation for the events of the step and one for their
-		// data: a step writes about ten of them.
-		size := 0
-		for _, e := range st.Events {
-			size += len(e.Data)
+		k := key{st.Instance.Body, st.Instance.ID}
+		rec := s.instances[k]
+		if rec == nil {
+			rec = &record{}
+			s.instances[k] = rec
 		}
-		slab, data := make([]store.Event, len(st.Events)), make([]byte, 0, size)
-		for i, e := range st.Events {
-			slab[i] = *e
-			if e.Data != nil {
-				start := len(data)
-				data = append(data, e.Data...)
-				slab[i].Data = data[start:len(data):len(data)]
-			}
-			s.events[k] = append(s.events[k], &slab[i])
+		rec.in = *st.Instance
+		if !owned {
+			rec.in.State = slices.Clone(rec.in.State)
 		}
+		rec.events = s.appendEvents(rec.events, st.Events, owned)
 		for _, l := range st.DoneJobs {
-			delete(s.jobs, key{in.Body, l.ID})
+			delete(s.jobs, key{k.body, l.ID})
 		}
 		for _, j := range st.Jobs {
-			c := *j
-			c.Payload = slices.Clone(j.Payload)
+			c := j
+			if !owned {
+				c = cloneJob(j)
+			}
 			if c.Status == "" {
 				c.Status = store.JobPending
 			}
 			c.LeaseOwner, c.LeaseUntil = "", time.Time{}
-			s.jobs[key{c.Body, c.ID}] = &c
+			s.jobs[key{c.Body, c.ID}] = c
 			newJobs = true
 		}
 		for _, t := range st.Tasks {
-			c := *t
-			c.CandidateOffices = slices.Clone(t.CandidateOffices)
+			c := t
+			if !owned {
+				c = cloneTask(t)
+			}
 			if _, ok := s.tasks[key{c.Body, c.ID}]; !ok {
 				ik := key{c.Body, c.InstanceID}
 				s.taskIndex[ik] = append(s.taskIndex[ik], c.ID)
 			}
-			s.tasks[key{c.Body, c.ID}] = &c
+			s.tasks[key{c.Body, c.ID}] = c
 		}
 		for _, id := range st.DropSubscriptions {
-			if sub, ok := s.subs[key{in.Body, id}]; ok && sub.InstanceID == in.ID {
-				delete(s.subs, key{in.Body, id})
+			if sub, ok := s.subs[key{k.body, id}]; ok && sub.InstanceID == k.id {
+				delete(s.subs, key{k.body, id})
 			}
 		}
 		for _, sub := range st.Subscriptions {
-			c := *sub
-			s.subs[key{c.Body, c.ID}] = &c
+			c := sub
+			if !owned {
+				cp := *sub
+				c = &cp
+			}
+			s.subs[key{c.Body, c.ID}] = c
 		}
 		for _, d := range st.Documents {
 			c := *d
-			c.Content = slices.Clone(d.Content)
+			if !owned {
+				c.Content = slices.Clone(d.Content)
+			}
 			c.SHA256 = store.Digest(c.Content)
 			c.Size = int64(len(c.Content))
 			dk := docKey{c.Body, c.InstanceID, c.Name}
@@ -294,6 +328,43 @@ func (s *Store) Commit(_ context.Context, p *store.CommitParams) error {
 	return nil
 }
 
+// appendEvents adds the events of a step to the history of an instance.
+// Owned, it keeps the caller's slice and events; otherwise it copies
+// them into one allocation for the events and one for their data: a
+// step writes about ten of them.
+func (s *Store) appendEvents(to, evs []*store.Event, owned bool) []*store.Event {
+	if len(evs) == 0 {
+		return to
+	}
+	if owned {
+		if to == nil {
+			return evs
+		}
+		return append(to, evs...)
+	}
+	size := 0
+	for _, e := range evs {
+		size += len(e.Data)
+	}
+	slab, data := make([]store.Event, len(evs)), make([]byte, 0, size)
+	for i, e := range evs {
+		slab[i] = *e
+		if e.Data != nil {
+			start := len(data)
+			data = append(data, e.Data...)
+			slab[i].Data = data[start:len(data):len(data)]
+		}
+		to = append(to, &slab[i])
+	}
+	return to
+}
+
+func cloneTask(t *store.Task) *store.Task {
+	c := *t
+	c.CandidateOffices = slices.Clone(t.CandidateOffices)
+	return &c
+}
+
 // GetInstance implements store.Store.
 func (s *Store) GetInstance(_ context.Context, p *store.GetInstanceParams) (*store.Instance, error) {
 	if err := store.CheckBody("GetInstance", p.Body); err != nil {
@@ -301,12 +372,12 @@ func (s *Store) GetInstance(_ context.Context, p *store.GetInstanceParams) (*sto
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	in, ok := s.instances[key{p.Body, p.ID}]
+	rec, ok := s.instances[key{p.Body, p.ID}]
 	if !ok {
 		return nil, notFound("instance", p.Body, p.ID)
 	}
-	c := *in
-	c.State = slices.Clone(in.State)
+	c := rec.in
+	c.State = slices.Clone(rec.in.State)
 	return &c, nil
 }
 
@@ -318,7 +389,8 @@ func (s *Store) ListInstances(_ context.Context, p *store.ListInstancesParams) (
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []*store.Instance
-	for k, in := range s.instances {
+	for k, rec := range s.instances {
+		in := &rec.in
 		if k.body != p.Body ||
 			p.ProcessKey != "" && in.ProcessKey != p.ProcessKey ||
 			p.Status != "" && in.Status != p.Status ||
@@ -405,8 +477,8 @@ func (s *Store) ListEvents(_ context.Context, p *store.ListEventsParams) ([]*sto
 	if p.InstanceID != "" {
 		keys = []key{{p.Body, p.InstanceID}}
 	} else {
-		for k := range s.events {
-			if k.body == p.Body {
+		for k, rec := range s.instances {
+			if k.body == p.Body && len(rec.events) > 0 {
 				keys = append(keys, k)
 			}
 		}
@@ -414,7 +486,11 @@ func (s *Store) ListEvents(_ context.Context, p *store.ListEventsParams) ([]*sto
 	}
 	var out []*store.Event
 	for _, k := range keys {
-		for _, e := range s.events[k] {
+		rec := s.instances[k]
+		if rec == nil {
+			continue
+		}
+		for _, e := range rec.events {
 			if e.Seq <= p.AfterSeq {
 				continue
 			}
@@ -730,9 +806,9 @@ func (s *Store) GetInstances(_ context.Context, p *store.GetInstancesParams) ([]
 		if k.Body == "" {
 			return nil, &store.InvalidError{Method: "GetInstances", Field: "Keys.Body", Reason: "empty"}
 		}
-		if in, ok := s.instances[key{k.Body, k.ID}]; ok {
-			c := *in
-			c.State = slices.Clone(in.State)
+		if rec, ok := s.instances[key{k.Body, k.ID}]; ok {
+			c := rec.in
+			c.State = slices.Clone(rec.in.State)
 			out = append(out, &c)
 		}
 	}
