@@ -211,6 +211,7 @@ func (e *Engine) runHandler(ctx context.Context, o *outcome, in *store.Instance)
 	}
 	call := &ServiceCall{Body: j.Body, InstanceID: j.InstanceID, BusinessKey: r.in.BusinessKey, ProcessKey: r.in.ProcessKey,
 		ElementID: n.ID, Type: n.Type, IdempotencyKey: j.IdempotencyKey, Attempt: j.Attempts + 1, LoopCounter: t.Loop, Vars: r.vars}
+	r.shared = true
 	err = h(ctx, call)
 	var be *BPMNError
 	switch {
@@ -226,7 +227,9 @@ func (e *Engine) runHandler(ctx context.Context, o *outcome, in *store.Instance)
 		}
 		if !bytes.Equal(r.st.Vars, after) {
 			o.before, o.after = r.st.Vars, after
-			r.dirty, r.dirtyAt = true, n.ID
+			// The step's finish reuses this encoding: nothing but pure
+			// conditions runs on the variables in between.
+			r.dirty, r.dirtyAt, r.encoded = true, n.ID, after
 		}
 	}
 	if o.err == nil && o.bpmnErr == nil {
@@ -367,6 +370,7 @@ func (e *Engine) jobStep(ctx context.Context, o *outcome) (*run, error) {
 				return nil, err
 			}
 			r.dirty, r.dirtyAt = true, t.Node
+			r.encoded = nil
 		}
 		t.Job = ""
 		err = r.leave(t, "completed")
@@ -405,6 +409,7 @@ func (e *Engine) jobStep(ctx context.Context, o *outcome) (*run, error) {
 			return nil, r.fail(n.ID, "output mapping: %w", err)
 		}
 		r.dirty, r.dirtyAt = true, n.ID
+		r.encoded = nil
 		err = r.leave(t, "completed")
 	case jobTerminate:
 		for _, t := range slices.Clone(r.st.Tokens) {

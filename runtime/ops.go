@@ -163,6 +163,9 @@ func (e *Engine) commit(ctx context.Context, runs ...*run) error {
 	if err := commit(ctx, &store.CommitParams{Steps: steps}); err != nil {
 		return err
 	}
+	for _, r := range all {
+		e.park(r)
+	}
 	if e.log.Enabled(ctx, slog.LevelDebug) {
 		for _, r := range all {
 			e.log.DebugContext(ctx, "step committed", "body", r.in.Body, "instance", r.in.ID, "process", r.in.ProcessKey,
@@ -228,6 +231,7 @@ func (e *Engine) CompleteTask(ctx context.Context, p *CompleteTaskParams) error 
 			return fmt.Errorf("task %s: payload: %w", task.ID, err)
 		}
 		r.dirty, r.dirtyAt = len(p.Payload) > 0, n.ID
+		r.encoded = nil
 		task.Assignee, task.Status, task.EndedAt, task.CompletedBy = p.Actor, store.TaskCompleted, r.now, p.Actor
 		r.step.Tasks = append(r.step.Tasks, task)
 		r.event(EventTaskCompleted, n.ID, TaskChanged{TaskID: task.ID, Assignee: p.Actor})
@@ -455,6 +459,7 @@ func (e *Engine) deliver(ctx context.Context, sub *store.Subscription, payload j
 				return fmt.Errorf("message %s: payload: %w", sub.Name, err)
 			}
 			r.dirty, r.dirtyAt = true, sub.ElementID
+			r.encoded = nil
 		}
 		if l == nil {
 			r.step.DropSubscriptions = append(r.step.DropSubscriptions, sub.ID)

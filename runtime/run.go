@@ -36,6 +36,8 @@ type run struct {
 	at       string        // element being executed, for panics
 	dirty    bool          // variables changed
 	dirtyAt  string        // element that changed them last
+	encoded  []byte        // the variables encoded since their last change, or nil
+	shared   bool          // vars were handed to a service handler
 	oldVars  json.RawMessage
 	finished bool
 }
@@ -104,18 +106,27 @@ func (e *Engine) loadFrom(ctx context.Context, in *store.Instance, actor string)
 	}
 	a := &loadAlloc{}
 	st := &a.state
-	if err := decodeState(in.State, st); err != nil {
-		return nil, fmt.Errorf("instance %s: %w", in.ID, err)
-	}
-	if tm := st.Term; tm != nil {
-		// Term days are dates in the calendar's zone (the state keeps
-		// instants).
-		loc := e.cal.Location
-		tm.Nominal, tm.Due = tm.Nominal.In(loc), tm.Due.In(loc)
-	}
-	v, err := def.Codec.Decode(st.Vars)
-	if err != nil {
-		return nil, fmt.Errorf("instance %s: %w", in.ID, err)
+	var v Vars
+	if p, ok := e.unpark(in); ok {
+		st, v = p.st, p.vars
+		if v == nil {
+			if v, err = def.Codec.Decode(st.Vars); err != nil {
+				return nil, fmt.Errorf("instance %s: %w", in.ID, err)
+			}
+		}
+	} else {
+		if err := decodeState(in.State, st); err != nil {
+			return nil, fmt.Errorf("instance %s: %w", in.ID, err)
+		}
+		if tm := st.Term; tm != nil {
+			// Term days are dates in the calendar's zone (the state keeps
+			// instants).
+			loc := e.cal.Location
+			tm.Nominal, tm.Due = tm.Nominal.In(loc), tm.Due.In(loc)
+		}
+		if v, err = def.Codec.Decode(st.Vars); err != nil {
+			return nil, fmt.Errorf("instance %s: %w", in.ID, err)
+		}
 	}
 	a.stp = store.Step{Instance: in, ExpectedVersion: in.Version}
 	a.run = run{e: e, ctx: ctx, def: def, in: in, expected: in.Version, st: st, vars: v,
@@ -293,6 +304,7 @@ func (r *run) exec(t *token) error {
 			return r.fail(n.ID, "script: %w", err)
 		}
 		r.dirty, r.dirtyAt = true, n.ID
+		r.encoded = nil
 		return r.leave(t, "completed")
 	case ReceiveTask:
 		return r.waitMessage(t, n)
@@ -979,16 +991,19 @@ func (d *Definition) startEvent(id string) (*Node, error) {
 // more than once (a call activity's child is finished before its parent).
 func (r *run) finish() (*store.Step, error) {
 	if r.dirty {
-		enc, err := r.def.Codec.Encode(r.vars)
-		if err != nil {
-			return nil, fmt.Errorf("instance %s: encoding variables: %w", r.in.ID, err)
+		enc := r.encoded
+		if enc == nil {
+			var err error
+			if enc, err = r.def.Codec.Encode(r.vars); err != nil {
+				return nil, fmt.Errorf("instance %s: encoding variables: %w", r.in.ID, err)
+			}
 		}
 		if bytes.Equal(r.oldVars, enc) {
 			// Nothing changed after all.
 		} else if fields := changedFields(r.oldVars, enc); len(fields) > 0 {
 			r.event(EventVariablesChanged, r.dirtyAt, VariablesChanged{Fields: fields})
 		}
-		r.st.Vars, r.oldVars, r.dirty = enc, enc, false
+		r.st.Vars, r.oldVars, r.dirty, r.encoded = enc, enc, false, nil
 	}
 	r.suspension()
 	r.prune()
