@@ -161,10 +161,10 @@ func (e ElementLeft) appendJSON(b []byte) []byte {
 // appendString appends s as a JSON string exactly as encoding/json writes
 // it (HTML characters escaped, invalid UTF-8 replaced): the plain ASCII
 // of ids and names directly, anything else through encoding/json.
-func appendString(b []byte, s string) []byte {
+func appendString[S string | []byte](b []byte, s S) []byte {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s)
+			q, _ := json.Marshal(string(s))
 			return append(b, q...)
 		}
 	}
@@ -193,19 +193,15 @@ func (e Started) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-// appendJSON encodes e like encoding/json does, without reflection: one
-// per step that changes variables.
-func (e VariablesChanged) appendJSON(b []byte) []byte {
-	b = append(b, `{"fields":`...)
-	if e.Fields == nil {
-		return append(b, `null}`...)
-	}
-	b = append(b, '[')
-	for i, f := range e.Fields {
+// appendFields encodes VariablesChanged{Fields: keys} like encoding/json
+// does, from the names as bytes.
+func appendFields(b []byte, keys [][]byte) []byte {
+	b = append(b, `{"fields":[`...)
+	for i, k := range keys {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, f)
+		b = appendString(b, k)
 	}
 	return append(b, ']', '}')
 }

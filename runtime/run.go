@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -38,6 +37,7 @@ type run struct {
 	dirtyAt  string        // element that changed them last
 	encoded  []byte        // the variables encoded since their last change, or nil
 	shared   bool          // vars were handed to a service handler
+	flowBuf  [4]*Flow      // the flows choose returns
 	oldVars  json.RawMessage
 	finished bool
 }
@@ -149,31 +149,56 @@ func (r *run) nextID(prefix string) string {
 }
 
 func (r *run) event(typ store.EventType, element string, data any) {
-	r.st.Seq++
-	if len(r.slab) == cap(r.slab) {
-		r.slab = make([]store.Event, 0, 8)
-	}
-	if r.step.Events == nil {
-		r.step.Events = make([]*store.Event, 0, 8)
-	}
-	r.slab = append(r.slab, store.Event{Body: r.in.Body, InstanceID: r.in.ID, Seq: r.st.Seq, Type: typ, ElementID: element, Actor: r.actor, Time: r.now})
-	ev := &r.slab[len(r.slab)-1]
-	switch d := data.(type) {
-	case nil:
-	case ElementEntered:
-		ev.Data = r.data(d.appendJSON(r.scratch()))
-	case ElementLeft:
-		ev.Data = r.data(d.appendJSON(r.scratch()))
-	case Started:
-		ev.Data = r.data(d.appendJSON(r.scratch()))
-	case VariablesChanged:
-		ev.Data = r.data(d.appendJSON(r.scratch()))
-	default:
+	ev := r.newEvent(typ, element)
+	if data != nil {
 		if b, err := json.Marshal(data); err == nil {
 			ev.Data = b
 		}
 	}
+}
+
+// The events written at every element have typed helpers: passing their
+// data as an any would allocate a copy of it.
+
+func (r *run) entered(element string, d ElementEntered) {
+	r.newEvent(EventElementEntered, element).Data = r.data(d.appendJSON(r.scratch()))
+}
+
+func (r *run) left(element string, d ElementLeft) {
+	r.newEvent(EventElementLeft, element).Data = r.data(d.appendJSON(r.scratch()))
+}
+
+func (r *run) started(d Started) {
+	r.newEvent(EventStarted, "").Data = r.data(d.appendJSON(r.scratch()))
+}
+
+// newEvent appends an event without data to the step.
+func (r *run) newEvent(typ store.EventType, element string) *store.Event {
+	r.st.Seq++
+	if r.step.Events == nil {
+		// One allocation for the usual step: its events, the slice the
+		// step lists them in, and their data.
+		b := new(stepBuf)
+		r.slab, r.step.Events = b.events[:0], b.ptrs[:0]
+		if len(r.arena) == 0 {
+			r.arena = b.arena[:0]
+		}
+	}
+	if len(r.slab) == cap(r.slab) {
+		r.slab = make([]store.Event, 0, 8)
+	}
+	r.slab = append(r.slab, store.Event{Body: r.in.Body, InstanceID: r.in.ID, Seq: r.st.Seq, Type: typ, ElementID: element, Actor: r.actor, Time: r.now})
+	ev := &r.slab[len(r.slab)-1]
 	r.step.Events = append(r.step.Events, ev)
+	return ev
+}
+
+// stepBuf holds the events of a step of up to eight events (the usual
+// step writes five to seven).
+type stepBuf struct {
+	events [8]store.Event
+	ptrs   [8]*store.Event
+	arena  [arenaChunk]byte
 }
 
 // arenaChunk is the size of the blocks the event data of a step is
@@ -231,7 +256,7 @@ func (r *run) arrive(t *token, node, via string) {
 	}
 	r.st.Visits[node]++
 	n := r.def.nodes[node]
-	r.event(EventElementEntered, node, ElementEntered{Kind: n.Kind.String(), Token: t.ID, Flow: via, Visit: r.st.Visits[node]})
+	r.entered(node, ElementEntered{Kind: n.Kind.String(), Token: t.ID, Flow: via, Visit: r.st.Visits[node]})
 	r.queue = append(r.queue, t)
 }
 
@@ -349,7 +374,8 @@ func (r *run) exec(t *token) error {
 // the first true one (exclusive) or all true ones (inclusive, activities);
 // the default flow when none is true (BPMN §13.3.2, §13.3.3).
 func (r *run) choose(n *Node, first bool) ([]*Flow, error) {
-	var out []*Flow
+	// The result is consumed by take before the next choose.
+	out := r.flowBuf[:0]
 	for _, f := range r.def.out[n.ID] {
 		if f.ID == n.Default {
 			continue
@@ -380,7 +406,7 @@ func (r *run) choose(n *Node, first bool) ([]*Flow, error) {
 
 // take emits the leaving of n and sends t (and copies of it) down flows.
 func (r *run) take(t *token, n *Node, flows []*Flow) error {
-	r.event(EventElementLeft, n.ID, ElementLeft{Kind: n.Kind.String(), Token: t.ID, Outcome: "completed"})
+	r.left(n.ID, ElementLeft{Kind: n.Kind.String(), Token: t.ID, Outcome: "completed"})
 	if len(flows) == 0 {
 		return r.consume(t)
 	}
@@ -400,7 +426,7 @@ func (r *run) leave(t *token, outcome string) error {
 	r.disarm(t)
 	t.Wait, t.Task, t.Job, t.Sub, t.Child = waitNone, "", "", "", ""
 	if t.Inner {
-		r.event(EventElementLeft, n.ID, ElementLeft{Kind: n.Kind.String(), Token: t.ID, Outcome: outcome})
+		r.left(n.ID, ElementLeft{Kind: n.Kind.String(), Token: t.ID, Outcome: outcome})
 		return r.innerDone(t)
 	}
 	t.MI = nil
@@ -421,7 +447,7 @@ func (r *run) passThrough(t *token, node, via string) error {
 	}
 	r.st.Visits[node]++
 	n := r.def.nodes[node]
-	r.event(EventElementEntered, node, ElementEntered{Kind: n.Kind.String(), Token: t.ID, Flow: via, Visit: r.st.Visits[node]})
+	r.entered(node, ElementEntered{Kind: n.Kind.String(), Token: t.ID, Flow: via, Visit: r.st.Visits[node]})
 	return r.leave(t, "completed")
 }
 
@@ -448,7 +474,7 @@ func (r *run) consume(t *token) error {
 }
 
 func (r *run) end(t *token, n *Node) error {
-	r.event(EventElementLeft, n.ID, ElementLeft{Kind: n.Kind.String(), Token: t.ID, Outcome: "completed"})
+	r.left(n.ID, ElementLeft{Kind: n.Kind.String(), Token: t.ID, Outcome: "completed"})
 	switch {
 	case n.IsError:
 		return r.throw(t, n.ErrorCode, "")
@@ -519,7 +545,7 @@ func (r *run) kill(t *token, outcome string) {
 		r.newJob(jobTerminate, t, n.ID, r.now, &jobPayload{Target: t.Child, Child: t.Child})
 	}
 	r.disarm(t)
-	r.event(EventElementLeft, n.ID, ElementLeft{Kind: n.Kind.String(), Token: t.ID, Outcome: outcome})
+	r.left(n.ID, ElementLeft{Kind: n.Kind.String(), Token: t.ID, Outcome: outcome})
 	r.removeToken(t)
 }
 
@@ -687,7 +713,7 @@ func (r *run) parallel(t *token, n *Node) error {
 		}
 		survivor := order[0]
 		for _, o := range order[1:] {
-			r.event(EventElementLeft, n.ID, ElementLeft{Kind: n.Kind.String(), Token: o.ID, Outcome: "joined"})
+			r.left(n.ID, ElementLeft{Kind: n.Kind.String(), Token: o.ID, Outcome: "joined"})
 			r.removeToken(o)
 		}
 		survivor.Wait = waitNone
@@ -725,7 +751,7 @@ func (r *run) inclusiveJoins() (bool, error) {
 		}
 		survivor := merged[0]
 		for _, o := range merged[1:] {
-			r.event(EventElementLeft, n.ID, ElementLeft{Kind: n.Kind.String(), Token: o.ID, Outcome: "joined"})
+			r.left(n.ID, ElementLeft{Kind: n.Kind.String(), Token: o.ID, Outcome: "joined"})
 			r.removeToken(o)
 		}
 		survivor.Wait = waitNone
@@ -770,7 +796,7 @@ func (r *run) fire(t *token, l *listener) error {
 		// (BPMN §10.6.6).
 		gw := r.def.nodes[t.Node]
 		r.disarm(t) // the winner's subscription too: it is consumed
-		r.event(EventElementLeft, gw.ID, ElementLeft{Kind: gw.Kind.String(), Token: t.ID, Outcome: "completed"})
+		r.left(gw.ID, ElementLeft{Kind: gw.Kind.String(), Token: t.ID, Outcome: "completed"})
 		var via string
 		for _, f := range r.def.out[gw.ID] {
 			if f.To == target.ID {
@@ -884,7 +910,7 @@ func (r *run) spawnInner(host *token, n *Node) {
 	it := r.newToken(host.ID)
 	it.Node, it.Inner, it.Loop = n.ID, true, host.MI.Next
 	host.MI.Next++
-	r.event(EventElementEntered, n.ID, ElementEntered{Kind: n.Kind.String(), Token: it.ID, Visit: r.st.Visits[n.ID]})
+	r.entered(n.ID, ElementEntered{Kind: n.Kind.String(), Token: it.ID, Visit: r.st.Visits[n.ID]})
 	r.queue = append(r.queue, it)
 }
 
@@ -957,7 +983,7 @@ func (r *run) begin(startID string) error {
 		return err
 	}
 	r.st.StartEvent = start.ID
-	r.event(EventStarted, "", Started{ProcessKey: r.def.Key, DefinitionHash: r.def.Hash, StartEvent: start.ID,
+	r.started(Started{ProcessKey: r.def.Key, DefinitionHash: r.def.Hash, StartEvent: start.ID,
 		BusinessKey: r.in.BusinessKey, Parent: r.in.ParentID})
 	if err := r.startTerm(); err != nil {
 		return err
@@ -1000,8 +1026,11 @@ func (r *run) finish() (*store.Step, error) {
 		}
 		if bytes.Equal(r.oldVars, enc) {
 			// Nothing changed after all.
-		} else if fields := changedFields(r.oldVars, enc); len(fields) > 0 {
-			r.event(EventVariablesChanged, r.dirtyAt, VariablesChanged{Fields: fields})
+		} else {
+			var buf [16][]byte
+			if keys := changedKeys(r.oldVars, enc, buf[:0]); len(keys) > 0 {
+				r.newEvent(EventVariablesChanged, r.dirtyAt).Data = r.data(appendFields(r.scratch(), keys))
+			}
 		}
 		r.st.Vars, r.oldVars, r.dirty, r.encoded = enc, enc, false, nil
 	}
@@ -1042,6 +1071,21 @@ func (r *run) prune() {
 // changedFields lists the top-level fields of two JSON objects that
 // differ.
 func changedFields(before, after []byte) []string {
+	keys := changedKeys(before, after, nil)
+	if keys == nil {
+		return nil
+	}
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = string(k)
+	}
+	return out
+}
+
+// changedKeys is changedFields appending the names, sorted and unescaped,
+// to out: the bytes alias before and after (or a decoded copy of an
+// escaped name).
+func changedKeys(before, after []byte, out [][]byte) [][]byte {
 	var bufA, bufB [16]member
 	a, okA := topLevel(before, bufA[:0])
 	b, okB := topLevel(after, bufB[:0])
@@ -1051,20 +1095,19 @@ func changedFields(before, after []byte) []string {
 	if !okA {
 		a = nil
 	}
-	var out []string
 	for _, m := range b {
 		v, _ := lookup(b, m.key) // the last of duplicate keys counts
 		if old, ok := lookup(a, m.key); !ok || !bytes.Equal(old, v) {
-			out = append(out, string(m.key))
+			out = append(out, m.key)
 		}
 	}
 	for _, m := range a {
 		if _, ok := lookup(b, m.key); !ok {
-			out = append(out, string(m.key))
+			out = append(out, m.key)
 		}
 	}
-	sort.Strings(out)
-	return slices.Compact(out)
+	slices.SortFunc(out, bytes.Compare)
+	return slices.CompactFunc(out, bytes.Equal)
 }
 
 // member is one member of a JSON object: its key and the raw bytes of its
