@@ -38,6 +38,10 @@ type run struct {
 	encoded  []byte        // the variables encoded since their last change, or nil
 	shared   bool          // vars were handed to a service handler
 	flowBuf  [4]*Flow      // the flows choose returns
+	payload  jobPayload    // of the job the step runs
+	svcCall  ServiceCall   // handed to the service handler
+	doneBuf  [2]store.JobLease
+	jobsBuf  [2]*store.Job
 	oldVars  json.RawMessage
 	finished bool
 }
@@ -77,6 +81,7 @@ func (e *Engine) newRun(ctx context.Context, def *Definition, body, id string, v
 		Status: store.InstanceActive, StartedAt: now,
 	}
 	r.stp.Instance = &r.inst
+	r.stp.Jobs = r.jobsBuf[:0]
 	r.run = run{e: e, ctx: ctx, def: def, in: &r.inst, st: &r.state, vars: v, now: now, actor: actor, step: &r.stp}
 	r.dirty = len(vars) > 0
 	return &r.run, nil
@@ -128,7 +133,7 @@ func (e *Engine) loadFrom(ctx context.Context, in *store.Instance, actor string)
 			return nil, fmt.Errorf("instance %s: %w", in.ID, err)
 		}
 	}
-	a.stp = store.Step{Instance: in, ExpectedVersion: in.Version}
+	a.stp = store.Step{Instance: in, ExpectedVersion: in.Version, DoneJobs: a.doneBuf[:0], Jobs: a.jobsBuf[:0]}
 	a.run = run{e: e, ctx: ctx, def: def, in: in, expected: in.Version, st: st, vars: v,
 		now: e.Now().UTC(), actor: actor, step: &a.stp, oldVars: st.Vars}
 	return &a.run, nil
@@ -204,7 +209,7 @@ type stepBuf struct {
 // arenaChunk is the size of the blocks the event data of a step is
 // written into: one allocation for the data of a few events instead of
 // one per event.
-const arenaChunk = 512
+const arenaChunk = 384
 
 // scratch returns the free tail of the step's data arena, empty, to
 // append an event's JSON to.

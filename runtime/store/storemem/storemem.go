@@ -43,6 +43,7 @@ type Store struct {
 	docs        map[docKey][]*store.Document
 	counters    map[counterKey]int64
 	wake        chan struct{}
+	seen        map[key]bool // scratch of commit
 }
 
 // record is an instance with its history: one map entry per instance.
@@ -198,7 +199,11 @@ func (s *Store) commit(p *store.CommitParams, owned bool) error {
 	var conflicts []string
 	var seen map[key]bool
 	if len(p.Steps) > 8 {
-		seen = make(map[key]bool, len(p.Steps))
+		if s.seen == nil {
+			s.seen = map[key]bool{}
+		}
+		seen = s.seen // kept between commits (under the mutex): no allocation per batch
+		clear(seen)
 	}
 	for i, st := range p.Steps {
 		k := key{st.Instance.Body, st.Instance.ID}
@@ -525,11 +530,11 @@ func (s *Store) AcquireJobs(_ context.Context, p *store.AcquireJobsParams) ([]*s
 		}
 		due = append(due, j)
 	}
-	sort.Slice(due, func(a, b int) bool {
-		if !due[a].DueAt.Equal(due[b].DueAt) {
-			return due[a].DueAt.Before(due[b].DueAt)
+	slices.SortFunc(due, func(a, b *store.Job) int {
+		if c := a.DueAt.Compare(b.DueAt); c != 0 {
+			return c
 		}
-		return due[a].ID < due[b].ID
+		return strings.Compare(a.ID, b.ID)
 	})
 	if p.Limit > 0 && len(due) > p.Limit {
 		due = due[:p.Limit]
