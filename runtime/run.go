@@ -82,6 +82,7 @@ func (e *Engine) newRun(ctx context.Context, def *Definition, body, id string, v
 	}
 	r.stp.Instance = &r.inst
 	r.stp.Jobs = r.jobsBuf[:0]
+	r.state.Tokens = r.tokBuf[:0]
 	r.run = run{e: e, ctx: ctx, def: def, in: &r.inst, st: &r.state, vars: v, now: now, actor: actor, step: &r.stp}
 	r.dirty = len(vars) > 0
 	return &r.run, nil
@@ -90,9 +91,10 @@ func (e *Engine) newRun(ctx context.Context, def *Definition, body, id string, v
 // newRunAlloc holds a new instance's run with what it points to.
 type newRunAlloc struct {
 	run
-	inst  store.Instance
-	state instanceState
-	stp   store.Step
+	inst   store.Instance
+	state  instanceState
+	stp    store.Step
+	tokBuf [2]*token
 }
 
 // load prepares a step of an existing instance.
@@ -242,10 +244,25 @@ func (r *run) token(id string) *token {
 }
 
 func (r *run) newToken(scope string) *token {
-	t := &token{ID: "t" + strconv.Itoa(r.st.Next+1), Scope: scope}
 	r.st.Next++
+	t := &token{ID: tokenID(r.st.Next), Scope: scope}
 	r.st.Tokens = append(r.st.Tokens, t)
 	return t
+}
+
+// tokenIDs are the ids of the first tokens of an instance, made once.
+var tokenIDs = func() (ids [64]string) {
+	for i := range ids {
+		ids[i] = "t" + strconv.Itoa(i)
+	}
+	return ids
+}()
+
+func tokenID(n int) string {
+	if n >= 0 && n < len(tokenIDs) {
+		return tokenIDs[n]
+	}
+	return "t" + strconv.Itoa(n)
 }
 
 func (r *run) removeToken(t *token) {

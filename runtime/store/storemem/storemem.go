@@ -265,11 +265,19 @@ func (s *Store) commit(p *store.CommitParams, owned bool) error {
 		return &store.ConflictError{Kind: "instance", IDs: slices.Compact(conflicts)}
 	}
 	newJobs := false
+	var recs []record // the records of new instances, in one allocation
+	for _, st := range p.Steps {
+		if st.ExpectedVersion == 0 {
+			recs = make([]record, 0, len(p.Steps))
+			break
+		}
+	}
 	for _, st := range p.Steps {
 		k := key{st.Instance.Body, st.Instance.ID}
 		rec := s.instances[k]
 		if rec == nil {
-			rec = &record{}
+			recs = append(recs, record{})
+			rec = &recs[len(recs)-1]
 			s.instances[k] = rec
 		}
 		rec.in = *st.Instance
@@ -540,10 +548,13 @@ func (s *Store) AcquireJobs(_ context.Context, p *store.AcquireJobsParams) ([]*s
 		due = due[:p.Limit]
 	}
 	out := make([]*store.Job, len(due))
+	vals := make([]store.Job, len(due)) // the copies in one allocation
 	for i, j := range due {
 		j.LeaseOwner = p.Owner
 		j.LeaseUntil = p.Now.Add(p.LeaseFor)
-		out[i] = cloneJob(j)
+		vals[i] = *j
+		vals[i].Payload = slices.Clone(j.Payload)
+		out[i] = &vals[i]
 	}
 	return out, nil
 }
@@ -807,14 +818,28 @@ func (s *Store) GetInstances(_ context.Context, p *store.GetInstancesParams) ([]
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]*store.Instance, 0, len(p.Keys))
+	// The copies and their states in one allocation each.
+	vals := make([]store.Instance, 0, len(p.Keys))
+	size := 0
+	for _, k := range p.Keys {
+		if rec, ok := s.instances[key{k.Body, k.ID}]; ok {
+			size += len(rec.in.State)
+		}
+	}
+	states := make([]byte, 0, size)
 	for _, k := range p.Keys {
 		if k.Body == "" {
 			return nil, &store.InvalidError{Method: "GetInstances", Field: "Keys.Body", Reason: "empty"}
 		}
 		if rec, ok := s.instances[key{k.Body, k.ID}]; ok {
-			c := rec.in
-			c.State = slices.Clone(rec.in.State)
-			out = append(out, &c)
+			vals = append(vals, rec.in)
+			c := &vals[len(vals)-1]
+			if rec.in.State != nil {
+				start := len(states)
+				states = append(states, rec.in.State...)
+				c.State = states[start:len(states):len(states)]
+			}
+			out = append(out, c)
 		}
 	}
 	return out, nil
