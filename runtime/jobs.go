@@ -211,12 +211,14 @@ func (e *Engine) runHandler(ctx context.Context, o *outcome, in *store.Instance)
 		ElementID: n.ID, Type: n.Type, IdempotencyKey: j.IdempotencyKey, Attempt: j.Attempts + 1, LoopCounter: t.Loop, Vars: r.vars}
 	r.shared = true
 	err = h(ctx, call)
-	var be *BPMNError
 	switch {
-	case errors.As(err, &be):
-		o.bpmnErr = be
 	case err != nil:
-		o.err = err
+		var be *BPMNError
+		if errors.As(err, &be) {
+			o.bpmnErr = be
+		} else {
+			o.err = err
+		}
 	default:
 		after, err := r.def.Codec.Encode(r.vars)
 		if err != nil {

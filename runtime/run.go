@@ -41,6 +41,7 @@ type run struct {
 	payload  jobPayload    // of the job the step runs
 	svcCall  ServiceCall   // handed to the service handler
 	doneBuf  [2]store.JobLease
+	queueBuf [4]*token
 	jobsBuf  [2]*store.Job
 	oldVars  json.RawMessage
 	finished bool
@@ -168,15 +169,18 @@ func (r *run) event(typ store.EventType, element string, data any) {
 // data as an any would allocate a copy of it.
 
 func (r *run) entered(element string, d ElementEntered) {
-	r.newEvent(EventElementEntered, element).Data = r.data(d.appendJSON(r.scratch()))
+	ev := r.newEvent(EventElementEntered, element) // first: it may bring the step's arena
+	ev.Data = r.data(d.appendJSON(r.scratch()))
 }
 
 func (r *run) left(element string, d ElementLeft) {
-	r.newEvent(EventElementLeft, element).Data = r.data(d.appendJSON(r.scratch()))
+	ev := r.newEvent(EventElementLeft, element)
+	ev.Data = r.data(d.appendJSON(r.scratch()))
 }
 
 func (r *run) started(d Started) {
-	r.newEvent(EventStarted, "").Data = r.data(d.appendJSON(r.scratch()))
+	ev := r.newEvent(EventStarted, "")
+	ev.Data = r.data(d.appendJSON(r.scratch()))
 }
 
 // newEvent appends an event without data to the step.
@@ -279,6 +283,9 @@ func (r *run) arrive(t *token, node, via string) {
 	r.st.Visits[node]++
 	n := r.def.nodes[node]
 	r.entered(node, ElementEntered{Kind: n.Kind.String(), Token: t.ID, Flow: via, Visit: r.st.Visits[node]})
+	if r.queue == nil {
+		r.queue = r.queueBuf[:0]
+	}
 	r.queue = append(r.queue, t)
 }
 
@@ -1051,7 +1058,8 @@ func (r *run) finish() (*store.Step, error) {
 		} else {
 			var buf [16][]byte
 			if keys := changedKeys(r.oldVars, enc, buf[:0]); len(keys) > 0 {
-				r.newEvent(EventVariablesChanged, r.dirtyAt).Data = r.data(appendFields(r.scratch(), keys))
+				ev := r.newEvent(EventVariablesChanged, r.dirtyAt)
+				ev.Data = r.data(appendFields(r.scratch(), keys))
 			}
 		}
 		r.st.Vars, r.oldVars, r.dirty, r.encoded = enc, enc, false, nil
