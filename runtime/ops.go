@@ -769,7 +769,7 @@ func (e *Engine) Inspect(ctx context.Context, body, id string) (*InstanceView, e
 	if err != nil {
 		return nil, err
 	}
-	v := &InstanceView{Instance: r.in, Vars: r.st.Vars, Visits: r.st.Visits}
+	v := &InstanceView{Instance: r.in, Vars: r.st.Vars, Visits: r.st.Visits.asMap()}
 	if len(v.Vars) == 0 {
 		v.Vars = json.RawMessage(`{}`)
 	}

@@ -277,12 +277,9 @@ func (r *run) removeToken(t *token) {
 // arrive moves t onto node by flow via and schedules its execution.
 func (r *run) arrive(t *token, node, via string) {
 	t.Node, t.Via, t.Wait = node, via, waitNone
-	if r.st.Visits == nil {
-		r.st.Visits = map[string]int{}
-	}
-	r.st.Visits[node]++
+	visit := r.st.Visits.inc(node)
 	n := r.def.nodes[node]
-	r.entered(node, ElementEntered{Kind: n.Kind.String(), Token: t.ID, Flow: via, Visit: r.st.Visits[node]})
+	r.entered(node, ElementEntered{Kind: n.Kind.String(), Token: t.ID, Flow: via, Visit: visit})
 	if r.queue == nil {
 		r.queue = r.queueBuf[:0]
 	}
@@ -471,12 +468,9 @@ func (r *run) leave(t *token, outcome string) error {
 // out of it.
 func (r *run) passThrough(t *token, node, via string) error {
 	t.Node, t.Via, t.Wait = node, via, waitNone
-	if r.st.Visits == nil {
-		r.st.Visits = map[string]int{}
-	}
-	r.st.Visits[node]++
+	visit := r.st.Visits.inc(node)
 	n := r.def.nodes[node]
-	r.entered(node, ElementEntered{Kind: n.Kind.String(), Token: t.ID, Flow: via, Visit: r.st.Visits[node]})
+	r.entered(node, ElementEntered{Kind: n.Kind.String(), Token: t.ID, Flow: via, Visit: visit})
 	return r.leave(t, "completed")
 }
 
@@ -939,7 +933,7 @@ func (r *run) spawnInner(host *token, n *Node) {
 	it := r.newToken(host.ID)
 	it.Node, it.Inner, it.Loop = n.ID, true, host.MI.Next
 	host.MI.Next++
-	r.entered(n.ID, ElementEntered{Kind: n.Kind.String(), Token: it.ID, Visit: r.st.Visits[n.ID]})
+	r.entered(n.ID, ElementEntered{Kind: n.Kind.String(), Token: it.ID, Visit: r.st.Visits.get(n.ID)})
 	r.queue = append(r.queue, it)
 }
 

@@ -6,7 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -138,16 +139,10 @@ func encodeState(st *instanceState) []byte {
 	w.bool(st.Suspended)
 	w.str(st.ParentToken)
 	w.str(st.StartEvent)
-	var buf [16]string
-	keys := buf[:0]
-	for k := range st.Visits {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys) // deterministic bytes for the same state
-	w.uvarint(uint64(len(keys)))
-	for _, k := range keys {
-		w.str(k)
-		w.varint(int64(st.Visits[k]))
+	w.uvarint(uint64(len(st.Visits))) // sorted by element id: deterministic bytes
+	for _, v := range st.Visits {
+		w.str(v.Node)
+		w.varint(int64(v.N))
 	}
 	w.bool(st.Term != nil)
 	if tm := st.Term; tm != nil {
@@ -203,10 +198,12 @@ func decodeState(data []byte, st *instanceState) error {
 	st.ParentToken = r.str()
 	st.StartEvent = r.str()
 	if n := r.count(2); n > 0 {
-		st.Visits = make(map[string]int, n)
-		for range n {
-			k := r.str()
-			st.Visits[k] = r.int()
+		st.Visits = make(visits, n)
+		for i := range n {
+			st.Visits[i] = visit{Node: r.str(), N: r.int()}
+		}
+		if !slices.IsSortedFunc(st.Visits, func(a, b visit) int { return strings.Compare(a.Node, b.Node) }) {
+			r.fail()
 		}
 	}
 	if r.bool() {
