@@ -128,6 +128,9 @@ func (v visits) get(node string) int {
 func (v *visits) inc(node string) int {
 	i, ok := v.find(node)
 	if !ok {
+		if *v == nil {
+			*v = make(visits, 0, 8) // room for a usual process: one allocation
+		}
 		*v = slices.Insert(*v, i, visit{Node: node})
 	}
 	(*v)[i].N++
