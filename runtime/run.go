@@ -198,8 +198,11 @@ func (r *run) newEvent(typ store.EventType, element string) *store.Event {
 	if len(r.slab) == cap(r.slab) {
 		r.slab = make([]store.Event, 0, 8)
 	}
-	r.slab = append(r.slab, store.Event{Body: r.in.Body, InstanceID: r.in.ID, Seq: r.st.Seq, Type: typ, ElementID: element, Actor: r.actor, Time: r.now})
+	// Fill the zeroed slot field by field: copying a whole Event in
+	// costs a bulk write barrier while the collector runs.
+	r.slab = r.slab[:len(r.slab)+1]
 	ev := &r.slab[len(r.slab)-1]
+	ev.Body, ev.InstanceID, ev.Seq, ev.Type, ev.ElementID, ev.Actor, ev.Time = r.in.Body, r.in.ID, r.st.Seq, typ, element, r.actor, r.now
 	r.step.Events = append(r.step.Events, ev)
 	return ev
 }
