@@ -446,32 +446,32 @@ func (s *Store) ListTasks(_ context.Context, p *store.ListTasksParams) ([]*store
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []*store.Task
-	candidates := s.tasks
-	if p.InstanceID != "" {
-		// Use the index: the desk and the engine list the tasks of one
-		// case far more often than everything.
-		candidates = map[key]*store.Task{}
-		for _, id := range s.taskIndex[key{p.Body, p.InstanceID}] {
-			candidates[key{p.Body, id}] = s.tasks[key{p.Body, id}]
-		}
-	}
-	for k, t := range candidates {
-		if k.body != p.Body ||
+	match := func(body string, t *store.Task) {
+		if body != p.Body ||
 			p.InstanceID != "" && t.InstanceID != p.InstanceID ||
 			p.Office != "" && !slices.Contains(t.CandidateOffices, p.Office) ||
 			p.Assignee != "" && t.Assignee != p.Assignee ||
 			p.Status != "" && t.Status != p.Status {
-			continue
+			return
 		}
-		c := *t
-		c.CandidateOffices = slices.Clone(t.CandidateOffices)
-		out = append(out, &c)
+		out = append(out, cloneTask(t))
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
-			return out[i].CreatedAt.Before(out[j].CreatedAt)
+	if p.InstanceID != "" {
+		// Use the index: the desk and the engine list the tasks of one
+		// case far more often than everything.
+		for _, id := range s.taskIndex[key{p.Body, p.InstanceID}] {
+			match(p.Body, s.tasks[key{p.Body, id}])
 		}
-		return out[i].ID < out[j].ID
+	} else {
+		for k, t := range s.tasks {
+			match(k.body, t)
+		}
+	}
+	slices.SortFunc(out, func(a, b *store.Task) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
 	})
 	if p.Limit > 0 && len(out) > p.Limit {
 		out = out[:p.Limit]
