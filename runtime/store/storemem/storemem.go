@@ -4,7 +4,9 @@
 // when the process ends.
 //
 // One mutex guards everything, which makes Commit trivially atomic; records
-// are copied in and out so that callers never share memory with the store.
+// are copied in and out so that callers never share memory with the store,
+// except through CommitOwned (store.OwnedCommitter), with which the engine
+// hands over the records of its steps instead of having them copied.
 package storemem
 
 import (
