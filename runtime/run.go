@@ -218,12 +218,15 @@ type stepBuf struct {
 // arenaChunk is the size of the blocks the event data of a step is
 // written into: one allocation for the data of a few events instead of
 // one per event.
-const arenaChunk = 384
+const arenaChunk = 448
 
 // scratch returns the free tail of the step's data arena, empty, to
 // append an event's JSON to.
 func (r *run) scratch() []byte {
-	if cap(r.arena)-len(r.arena) < arenaChunk/4 {
+	// A nearly full arena is still offered: an event that does not fit
+	// gets an allocation of its own from append, and the arena stays for
+	// the next, smaller one.
+	if cap(r.arena)-len(r.arena) < 16 {
 		r.arena = make([]byte, 0, arenaChunk)
 	}
 	return r.arena[len(r.arena):]
