@@ -42,6 +42,8 @@ type run struct {
 	svcCall  ServiceCall   // handed to the service handler
 	doneBuf  [2]store.JobLease
 	queueBuf [4]*token
+	jobSlot  *store.Job // room for the first job of a new instance, or nil
+	tokSlot  *token     // room for its first token, or nil
 	jobsBuf  [2]*store.Job
 	oldVars  json.RawMessage
 	finished bool
@@ -84,7 +86,10 @@ func (e *Engine) newRun(ctx context.Context, def *Definition, body, id string, v
 	r.stp.Instance = &r.inst
 	r.stp.Jobs = r.jobsBuf[:0]
 	r.state.Tokens = r.tokBuf[:0]
-	r.run = run{e: e, ctx: ctx, def: def, in: &r.inst, st: &r.state, vars: v, now: now, actor: actor, step: &r.stp}
+	// A new instance usually creates a token and a job (the start event's
+	// token, a service task's job): room for them comes with the run.
+	r.run = run{e: e, ctx: ctx, def: def, in: &r.inst, st: &r.state, vars: v, now: now, actor: actor, step: &r.stp,
+		jobSlot: &r.job0, tokSlot: &r.tok0}
 	r.dirty = len(vars) > 0
 	return &r.run, nil
 }
@@ -96,6 +101,8 @@ type newRunAlloc struct {
 	state  instanceState
 	stp    store.Step
 	tokBuf [2]*token
+	tok0   token
+	job0   store.Job
 }
 
 // load prepares a step of an existing instance.
@@ -255,7 +262,13 @@ func (r *run) token(id string) *token {
 
 func (r *run) newToken(scope string) *token {
 	r.st.Next++
-	t := &token{ID: tokenID(r.st.Next), Scope: scope}
+	t := r.tokSlot
+	if t != nil {
+		r.tokSlot = nil
+	} else {
+		t = new(token)
+	}
+	*t = token{ID: tokenID(r.st.Next), Scope: scope}
 	r.st.Tokens = append(r.st.Tokens, t)
 	return t
 }
@@ -598,7 +611,13 @@ func (r *run) cancelTask(id string) {
 
 func (r *run) newJob(kind string, t *token, node string, due time.Time, p *jobPayload) *store.Job {
 	id := r.nextID("j")
-	j := &store.Job{Body: r.in.Body, ID: id, InstanceID: r.in.ID, Kind: kind, ElementID: node, TokenID: t.ID,
+	j := r.jobSlot
+	if j != nil {
+		r.jobSlot = nil
+	} else {
+		j = new(store.Job)
+	}
+	*j = store.Job{Body: r.in.Body, ID: id, InstanceID: r.in.ID, Kind: kind, ElementID: node, TokenID: t.ID,
 		IdempotencyKey: id, Status: store.JobPending, DueAt: due, MaxAttempts: r.e.opts.MaxAttempts, CreatedAt: r.now}
 	if p != nil {
 		j.Payload, _ = json.Marshal(p)
