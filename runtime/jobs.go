@@ -206,7 +206,7 @@ func (e *Engine) runHandler(ctx context.Context, o *outcome, in *store.Instance)
 		o.err = fmt.Errorf("no handler for service type %q of element %s", n.Type, n.ID)
 		return
 	}
-	call := &r.svcCall // in the run: one allocation less per job
+	call := &r.jobs().call // in the run: one allocation less per job
 	*call = ServiceCall{Body: j.Body, InstanceID: j.InstanceID, BusinessKey: r.in.BusinessKey, ProcessKey: r.in.ProcessKey,
 		ElementID: n.ID, Type: n.Type, IdempotencyKey: j.IdempotencyKey, Attempt: j.Attempts + 1, LoopCounter: t.Loop, Vars: r.vars}
 	r.shared = true
@@ -347,7 +347,7 @@ func (e *Engine) jobStep(ctx context.Context, o *outcome) (*run, error) {
 	if !r.active() {
 		return orphan()
 	}
-	p := &r.payload // in the run: a local would escape to the heap
+	p := &r.jobs().payload // in the run: a local would escape to the heap
 	*p = jobPayload{}
 	if len(j.Payload) > 0 {
 		if err := json.Unmarshal(j.Payload, p); err != nil {

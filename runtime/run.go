@@ -38,8 +38,7 @@ type run struct {
 	encoded  []byte        // the variables encoded since their last change, or nil
 	shared   bool          // vars were handed to a service handler
 	flowBuf  [4]*Flow      // the flows choose returns
-	payload  jobPayload    // of the job the step runs
-	svcCall  ServiceCall   // handed to the service handler
+	jobBufs  *jobBufs      // room for the job a loaded run's step runs, or nil
 	doneBuf  [2]store.JobLease
 	queueBuf [4]*token
 	jobSlot  *store.Job // room for the first job of a new instance, or nil
@@ -145,7 +144,7 @@ func (e *Engine) loadFrom(ctx context.Context, in *store.Instance, actor string)
 	}
 	a.stp = store.Step{Instance: in, ExpectedVersion: in.Version, DoneJobs: a.doneBuf[:0], Jobs: a.jobsBuf[:0]}
 	a.run = run{e: e, ctx: ctx, def: def, in: in, expected: in.Version, st: st, vars: v,
-		now: e.Now().UTC(), actor: actor, step: &a.stp, oldVars: st.Vars}
+		now: e.Now().UTC(), actor: actor, step: &a.stp, oldVars: st.Vars, jobBufs: &a.bufs}
 	return &a.run, nil
 }
 
@@ -154,6 +153,23 @@ type loadAlloc struct {
 	run
 	state instanceState
 	stp   store.Step
+	bufs  jobBufs
+}
+
+// jobBufs is what a job's step needs (loaded runs only: a new instance's
+// run stays smaller without it).
+type jobBufs struct {
+	payload jobPayload  // of the job the step runs
+	call    ServiceCall // handed to the service handler
+}
+
+// jobs returns the run's job buffers, allocating them for a run that
+// has none.
+func (r *run) jobs() *jobBufs {
+	if r.jobBufs == nil {
+		r.jobBufs = new(jobBufs)
+	}
+	return r.jobBufs
 }
 
 func (r *run) active() bool { return r.in.Status == store.InstanceActive }
@@ -225,7 +241,7 @@ type stepBuf struct {
 // arenaChunk is the size of the blocks the event data of a step is
 // written into: one allocation for the data of a few events instead of
 // one per event.
-const arenaChunk = 448
+const arenaChunk = 384
 
 // scratch returns the free tail of the step's data arena, empty, to
 // append an event's JSON to.
