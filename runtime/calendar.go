@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"math"
+	"sync"
 	"time"
 )
 
@@ -25,7 +26,10 @@ type MonthDay struct {
 	Day   int
 }
 
-func loadRome() *time.Location {
+// loadRome reads the zone once per process: a Location is immutable, and
+// reading it from disk for every engine cost more than starting a batch
+// of instances.
+var loadRome = sync.OnceValue(func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Rome")
 	if err != nil {
 		// No tzdata on the host: the time/tzdata fallback is embedded by
@@ -33,7 +37,7 @@ func loadRome() *time.Location {
 		return time.UTC
 	}
 	return loc
-}
+})
 
 // Italian national holidays (law 260/1949 and amendments).
 var fixedHolidays = []MonthDay{

@@ -43,10 +43,19 @@ var kindNames = map[Kind]string{
 	EventBasedGateway: "eventBasedGateway", SubProcess: "subProcess", CallActivity: "callActivity",
 }
 
+// kindList is kindNames by index: String runs twice per element an
+// instance passes.
+var kindList = func() (l [CallActivity + 1]string) {
+	for k, s := range kindNames {
+		l[k] = s
+	}
+	return l
+}()
+
 // String returns the BPMN XML element name.
 func (k Kind) String() string {
-	if s, ok := kindNames[k]; ok {
-		return s
+	if k > 0 && int(k) < len(kindList) {
+		return kindList[k]
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }

@@ -69,6 +69,64 @@ type Engine struct {
 	mu          sync.RWMutex
 	defs        map[string]*Definition // by hash
 	latestCache map[[2]string]latestEntry
+
+	parkMu sync.Mutex
+	parked map[store.InstanceKey]parkedRun
+}
+
+// parkedRun is the decoded state of an instance as a step of this engine
+// committed it, kept until the step of the service job that step created
+// loads the instance: that step then skips decoding the state and the
+// variables. (Body, ID, Version) names one content for ever (a version is
+// written once, under optimistic locking), so a parked state is used only
+// when the stored version is still the parked one.
+type parkedRun struct {
+	version int64
+	hash    string
+	st      *instanceState
+	vars    Vars // nil: decode them from st.Vars
+}
+
+// maxParked bounds the parked states: jobs taken over by another engine
+// leave theirs behind until the map is cleared.
+const maxParked = 4096
+
+// park keeps the state of a committed run whose step created a service
+// job due at once. The run must not be used after.
+func (e *Engine) park(r *run) {
+	due := false
+	for _, j := range r.step.Jobs {
+		if j.Kind == jobService && !j.DueAt.After(r.now) {
+			due = true
+			break
+		}
+	}
+	if !due || !r.active() {
+		return
+	}
+	e.parkMu.Lock()
+	if e.parked == nil || len(e.parked) >= maxParked {
+		e.parked = make(map[store.InstanceKey]parkedRun, 256)
+	}
+	p := parkedRun{version: r.in.Version, hash: r.def.Hash, st: r.st, vars: r.vars}
+	if r.shared {
+		p.vars = nil // a handler saw them and may hold on to them: decode afresh
+	}
+	e.parked[store.InstanceKey{Body: r.in.Body, ID: r.in.ID}] = p
+	e.parkMu.Unlock()
+}
+
+// unpark takes the parked state of in, if it is the state in holds.
+func (e *Engine) unpark(in *store.Instance) (parkedRun, bool) {
+	e.parkMu.Lock()
+	defer e.parkMu.Unlock()
+	k := store.InstanceKey{Body: in.Body, ID: in.ID}
+	p, ok := e.parked[k]
+	if !ok {
+		return p, false
+	}
+	delete(e.parked, k)
+	return p, p.version == in.Version && p.hash == in.DefinitionHash
 }
 
 // latestEntry caches the latest version of a process of a body, so that

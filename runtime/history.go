@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"encoding/json"
 	"strconv"
 
 	"github.com/procedo/procedo/runtime/store"
@@ -128,12 +129,12 @@ type Terminated struct {
 // of these events are written per element an instance passes.
 func (e ElementEntered) appendJSON(b []byte) []byte {
 	b = append(b, `{"kind":`...)
-	b = strconv.AppendQuote(b, e.Kind)
+	b = appendString(b, e.Kind)
 	b = append(b, `,"token":`...)
-	b = strconv.AppendQuote(b, e.Token)
+	b = appendString(b, e.Token)
 	if e.Flow != "" {
 		b = append(b, `,"flow":`...)
-		b = strconv.AppendQuote(b, e.Flow)
+		b = appendString(b, e.Flow)
 	}
 	b = append(b, `,"visit":`...)
 	b = strconv.AppendInt(b, int64(e.Visit), 10)
@@ -143,16 +144,64 @@ func (e ElementEntered) appendJSON(b []byte) []byte {
 // appendJSON encodes e like encoding/json does, without reflection.
 func (e ElementLeft) appendJSON(b []byte) []byte {
 	b = append(b, `{"kind":`...)
-	b = strconv.AppendQuote(b, e.Kind)
+	b = appendString(b, e.Kind)
 	b = append(b, `,"token":`...)
-	b = strconv.AppendQuote(b, e.Token)
+	b = appendString(b, e.Token)
 	if e.Outcome != "" {
 		b = append(b, `,"outcome":`...)
-		b = strconv.AppendQuote(b, e.Outcome)
+		b = appendString(b, e.Outcome)
 	}
 	if e.Boundary != "" {
 		b = append(b, `,"boundary":`...)
-		b = strconv.AppendQuote(b, e.Boundary)
+		b = appendString(b, e.Boundary)
 	}
 	return append(b, '}')
+}
+
+// appendString appends s as a JSON string exactly as encoding/json writes
+// it (HTML characters escaped, invalid UTF-8 replaced): the plain ASCII
+// of ids and names directly, anything else through encoding/json.
+func appendString[S string | []byte](b []byte, s S) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(string(s))
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// appendJSON encodes e like encoding/json does, without reflection: one
+// per instance.
+func (e Started) appendJSON(b []byte) []byte {
+	b = append(b, `{"processKey":`...)
+	b = appendString(b, e.ProcessKey)
+	b = append(b, `,"definitionHash":`...)
+	b = appendString(b, e.DefinitionHash)
+	b = append(b, `,"startEvent":`...)
+	b = appendString(b, e.StartEvent)
+	if e.BusinessKey != "" {
+		b = append(b, `,"businessKey":`...)
+		b = appendString(b, e.BusinessKey)
+	}
+	if e.Parent != "" {
+		b = append(b, `,"parent":`...)
+		b = appendString(b, e.Parent)
+	}
+	return append(b, '}')
+}
+
+// appendFields encodes VariablesChanged{Fields: keys} like encoding/json
+// does, from the names as bytes.
+func appendFields(b []byte, keys [][]byte) []byte {
+	b = append(b, `{"fields":[`...)
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, k)
+	}
+	return append(b, ']', '}')
 }

@@ -87,11 +87,13 @@ type outcome struct {
 // go in successive commits.
 func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 	outs := make([]*outcome, len(jobs))
+	vals := make([]outcome, len(jobs)) // one allocation for the batch
 	sem := make(chan struct{}, e.opts.Workers)
 	var wg sync.WaitGroup
 	preloaded := e.preload(ctx, jobs)
 	for i, j := range jobs {
-		outs[i] = &outcome{job: j, target: j.InstanceID}
+		vals[i] = outcome{job: j, target: j.InstanceID}
+		outs[i] = &vals[i]
 		if j.Kind == jobCallReturn || j.Kind == jobTerminate {
 			var p jobPayload
 			_ = json.Unmarshal(j.Payload, &p)
@@ -143,12 +145,17 @@ func (e *Engine) preload(ctx context.Context, jobs []*store.Job) map[store.Insta
 	if !ok {
 		return nil
 	}
-	seen := map[store.InstanceKey]bool{}
-	var keys []store.InstanceKey
+	// How many service jobs each instance has: only an instance with one
+	// may be preloaded (a second job of the same instance loads it again
+	// after the first one's step).
+	count := make(map[store.InstanceKey]int, len(jobs))
+	keys := make([]store.InstanceKey, 0, len(jobs))
 	for _, j := range jobs {
 		k := store.InstanceKey{Body: j.Body, ID: j.InstanceID}
-		if j.Kind == jobService && !seen[k] {
-			seen[k] = true
+		if j.Kind != jobService {
+			continue
+		}
+		if count[k]++; count[k] == 1 {
 			keys = append(keys, k)
 		}
 	}
@@ -162,18 +169,8 @@ func (e *Engine) preload(ctx context.Context, jobs []*store.Job) map[store.Insta
 	}
 	out := make(map[store.InstanceKey]*store.Instance, len(ins))
 	for _, in := range ins {
-		out[store.InstanceKey{Body: in.Body, ID: in.ID}] = in
-	}
-	// Two service jobs of one instance: only the first may use the copy.
-	dup := map[store.InstanceKey]int{}
-	for _, j := range jobs {
-		if j.Kind == jobService {
-			dup[store.InstanceKey{Body: j.Body, ID: j.InstanceID}]++
-		}
-	}
-	for k, n := range dup {
-		if n > 1 {
-			delete(out, k)
+		if k := (store.InstanceKey{Body: in.Body, ID: in.ID}); count[k] == 1 {
+			out[k] = in
 		}
 	}
 	return out
@@ -209,15 +206,19 @@ func (e *Engine) runHandler(ctx context.Context, o *outcome, in *store.Instance)
 		o.err = fmt.Errorf("no handler for service type %q of element %s", n.Type, n.ID)
 		return
 	}
-	call := &ServiceCall{Body: j.Body, InstanceID: j.InstanceID, BusinessKey: r.in.BusinessKey, ProcessKey: r.in.ProcessKey,
+	call := &r.jobs().call // in the run: one allocation less per job
+	*call = ServiceCall{Body: j.Body, InstanceID: j.InstanceID, BusinessKey: r.in.BusinessKey, ProcessKey: r.in.ProcessKey,
 		ElementID: n.ID, Type: n.Type, IdempotencyKey: j.IdempotencyKey, Attempt: j.Attempts + 1, LoopCounter: t.Loop, Vars: r.vars}
+	r.shared = true
 	err = h(ctx, call)
-	var be *BPMNError
 	switch {
-	case errors.As(err, &be):
-		o.bpmnErr = be
 	case err != nil:
-		o.err = err
+		var be *BPMNError
+		if errors.As(err, &be) {
+			o.bpmnErr = be
+		} else {
+			o.err = err
+		}
 	default:
 		after, err := r.def.Codec.Encode(r.vars)
 		if err != nil {
@@ -226,7 +227,9 @@ func (e *Engine) runHandler(ctx context.Context, o *outcome, in *store.Instance)
 		}
 		if !bytes.Equal(r.st.Vars, after) {
 			o.before, o.after = r.st.Vars, after
-			r.dirty, r.dirtyAt = true, n.ID
+			// The step's finish reuses this encoding: nothing but pure
+			// conditions runs on the variables in between.
+			r.dirty, r.dirtyAt, r.encoded = true, n.ID, after
 		}
 	}
 	if o.err == nil && o.bpmnErr == nil {
@@ -344,9 +347,10 @@ func (e *Engine) jobStep(ctx context.Context, o *outcome) (*run, error) {
 	if !r.active() {
 		return orphan()
 	}
-	var p jobPayload
+	p := &r.jobs().payload // in the run: a local would escape to the heap
+	*p = jobPayload{}
 	if len(j.Payload) > 0 {
-		if err := json.Unmarshal(j.Payload, &p); err != nil {
+		if err := json.Unmarshal(j.Payload, p); err != nil {
 			return nil, fmt.Errorf("job %s: payload: %w", j.ID, err)
 		}
 	}
@@ -367,11 +371,12 @@ func (e *Engine) jobStep(ctx context.Context, o *outcome) (*run, error) {
 				return nil, err
 			}
 			r.dirty, r.dirtyAt = true, t.Node
+			r.encoded = nil
 		}
 		t.Job = ""
 		err = r.leave(t, "completed")
 	case jobTimer:
-		err = r.timerFired(j, &p)
+		err = r.timerFired(j, p)
 	case jobTerm:
 		tm := r.st.Term
 		if tm != nil && tm.Job == j.ID {
@@ -405,6 +410,7 @@ func (e *Engine) jobStep(ctx context.Context, o *outcome) (*run, error) {
 			return nil, r.fail(n.ID, "output mapping: %w", err)
 		}
 		r.dirty, r.dirtyAt = true, n.ID
+		r.encoded = nil
 		err = r.leave(t, "completed")
 	case jobTerminate:
 		for _, t := range slices.Clone(r.st.Tokens) {

@@ -155,8 +155,17 @@ func (e *Engine) commit(ctx context.Context, runs ...*run) error {
 		}
 		collect(r)
 	}
-	if err := e.st.Commit(ctx, &store.CommitParams{Steps: steps}); err != nil {
+	// The steps are never touched again (a retry after a conflict builds
+	// new ones): an in-memory store may keep them as they are.
+	commit := e.st.Commit
+	if oc, ok := e.st.(store.OwnedCommitter); ok {
+		commit = oc.CommitOwned
+	}
+	if err := commit(ctx, &store.CommitParams{Steps: steps}); err != nil {
 		return err
+	}
+	for _, r := range all {
+		e.park(r)
 	}
 	if e.opts.Observer != nil {
 		e.observe(all, time.Since(began))
@@ -226,6 +235,7 @@ func (e *Engine) CompleteTask(ctx context.Context, p *CompleteTaskParams) error 
 			return fmt.Errorf("task %s: payload: %w", task.ID, err)
 		}
 		r.dirty, r.dirtyAt = len(p.Payload) > 0, n.ID
+		r.encoded = nil
 		task.Assignee, task.Status, task.EndedAt, task.CompletedBy = p.Actor, store.TaskCompleted, r.now, p.Actor
 		r.step.Tasks = append(r.step.Tasks, task)
 		r.event(EventTaskCompleted, n.ID, TaskChanged{TaskID: task.ID, Assignee: p.Actor})
@@ -453,6 +463,7 @@ func (e *Engine) deliver(ctx context.Context, sub *store.Subscription, payload j
 				return fmt.Errorf("message %s: payload: %w", sub.Name, err)
 			}
 			r.dirty, r.dirtyAt = true, sub.ElementID
+			r.encoded = nil
 		}
 		if l == nil {
 			r.step.DropSubscriptions = append(r.step.DropSubscriptions, sub.ID)
@@ -762,7 +773,7 @@ func (e *Engine) Inspect(ctx context.Context, body, id string) (*InstanceView, e
 	if err != nil {
 		return nil, err
 	}
-	v := &InstanceView{Instance: r.in, Vars: r.st.Vars, Visits: r.st.Visits}
+	v := &InstanceView{Instance: r.in, Vars: r.st.Vars, Visits: r.st.Visits.asMap()}
 	if len(v.Vars) == 0 {
 		v.Vars = json.RawMessage(`{}`)
 	}

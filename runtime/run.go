@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -32,9 +31,19 @@ type run struct {
 	extra    []*run // instances started by call activities in this step
 	newSubs  []*store.Subscription
 	slab     []store.Event // events of the step, allocated together
+	arena    []byte        // event data of the step, allocated together
 	at       string        // element being executed, for panics
 	dirty    bool          // variables changed
 	dirtyAt  string        // element that changed them last
+	encoded  []byte        // the variables encoded since their last change, or nil
+	shared   bool          // vars were handed to a service handler
+	flowBuf  [4]*Flow      // the flows choose returns
+	jobBufs  *jobBufs      // room for the job a loaded run's step runs, or nil
+	doneBuf  [2]store.JobLease
+	queueBuf [4]*token
+	jobSlot  *store.Job // room for the first job of a new instance, or nil
+	tokSlot  *token     // room for its first token, or nil
+	jobsBuf  [2]*store.Job
 	oldVars  json.RawMessage
 	finished bool
 }
@@ -67,14 +76,32 @@ func (e *Engine) newRun(ctx context.Context, def *Definition, body, id string, v
 	if id == "" {
 		id = newID()
 	}
-	in := &store.Instance{
+	// One allocation for the run, its instance, state and step.
+	r := &newRunAlloc{}
+	r.inst = store.Instance{
 		Body: body, ID: id, ProcessKey: def.Key, DefinitionHash: def.Hash,
 		Status: store.InstanceActive, StartedAt: now,
 	}
-	r := &run{e: e, ctx: ctx, def: def, in: in, st: &instanceState{}, vars: v, now: now, actor: actor,
-		step: &store.Step{Instance: in}}
+	r.stp.Instance = &r.inst
+	r.stp.Jobs = r.jobsBuf[:0]
+	r.state.Tokens = r.tokBuf[:0]
+	// A new instance usually creates a token and a job (the start event's
+	// token, a service task's job): room for them comes with the run.
+	r.run = run{e: e, ctx: ctx, def: def, in: &r.inst, st: &r.state, vars: v, now: now, actor: actor, step: &r.stp,
+		jobSlot: &r.job0, tokSlot: &r.tok0}
 	r.dirty = len(vars) > 0
-	return r, nil
+	return &r.run, nil
+}
+
+// newRunAlloc holds a new instance's run with what it points to.
+type newRunAlloc struct {
+	run
+	inst   store.Instance
+	state  instanceState
+	stp    store.Step
+	tokBuf [2]*token
+	tok0   token
+	job0   store.Job
 }
 
 // load prepares a step of an existing instance.
@@ -91,23 +118,58 @@ func (e *Engine) loadFrom(ctx context.Context, in *store.Instance, actor string)
 	if err != nil {
 		return nil, err
 	}
-	st := &instanceState{}
-	if err := decodeState(in.State, st); err != nil {
-		return nil, fmt.Errorf("instance %s: %w", in.ID, err)
+	a := &loadAlloc{}
+	st := &a.state
+	var v Vars
+	if p, ok := e.unpark(in); ok {
+		st, v = p.st, p.vars
+		if v == nil {
+			if v, err = def.Codec.Decode(st.Vars); err != nil {
+				return nil, fmt.Errorf("instance %s: %w", in.ID, err)
+			}
+		}
+	} else {
+		if err := decodeState(in.State, st); err != nil {
+			return nil, fmt.Errorf("instance %s: %w", in.ID, err)
+		}
+		if tm := st.Term; tm != nil {
+			// Term days are dates in the calendar's zone (the state keeps
+			// instants).
+			loc := e.cal.Location
+			tm.Nominal, tm.Due = tm.Nominal.In(loc), tm.Due.In(loc)
+		}
+		if v, err = def.Codec.Decode(st.Vars); err != nil {
+			return nil, fmt.Errorf("instance %s: %w", in.ID, err)
+		}
 	}
-	if tm := st.Term; tm != nil {
-		// Term days are dates in the calendar's zone (the state keeps
-		// instants).
-		loc := e.cal.Location
-		tm.Nominal, tm.Due = tm.Nominal.In(loc), tm.Due.In(loc)
+	a.stp = store.Step{Instance: in, ExpectedVersion: in.Version, DoneJobs: a.doneBuf[:0], Jobs: a.jobsBuf[:0]}
+	a.run = run{e: e, ctx: ctx, def: def, in: in, expected: in.Version, st: st, vars: v,
+		now: e.Now().UTC(), actor: actor, step: &a.stp, oldVars: st.Vars, jobBufs: &a.bufs}
+	return &a.run, nil
+}
+
+// loadAlloc holds a loaded instance's run with what it points to.
+type loadAlloc struct {
+	run
+	state instanceState
+	stp   store.Step
+	bufs  jobBufs
+}
+
+// jobBufs is what a job's step needs (loaded runs only: a new instance's
+// run stays smaller without it).
+type jobBufs struct {
+	payload jobPayload  // of the job the step runs
+	call    ServiceCall // handed to the service handler
+}
+
+// jobs returns the run's job buffers, allocating them for a run that
+// has none.
+func (r *run) jobs() *jobBufs {
+	if r.jobBufs == nil {
+		r.jobBufs = new(jobBufs)
 	}
-	v, err := def.Codec.Decode(st.Vars)
-	if err != nil {
-		return nil, fmt.Errorf("instance %s: %w", in.ID, err)
-	}
-	r := &run{e: e, ctx: ctx, def: def, in: in, expected: in.Version, st: st, vars: v,
-		now: e.Now().UTC(), actor: actor, step: &store.Step{Instance: in, ExpectedVersion: in.Version}, oldVars: st.Vars}
-	return r, nil
+	return r.jobBufs
 }
 
 func (r *run) active() bool { return r.in.Status == store.InstanceActive }
@@ -118,24 +180,91 @@ func (r *run) nextID(prefix string) string {
 }
 
 func (r *run) event(typ store.EventType, element string, data any) {
-	r.st.Seq++
-	if len(r.slab) == cap(r.slab) {
-		r.slab = make([]store.Event, 0, 8)
-	}
-	r.slab = append(r.slab, store.Event{Body: r.in.Body, InstanceID: r.in.ID, Seq: r.st.Seq, Type: typ, ElementID: element, Actor: r.actor, Time: r.now})
-	ev := &r.slab[len(r.slab)-1]
-	switch d := data.(type) {
-	case nil:
-	case ElementEntered:
-		ev.Data = d.appendJSON(make([]byte, 0, 64+len(d.Kind)+len(d.Token)+len(d.Flow)))
-	case ElementLeft:
-		ev.Data = d.appendJSON(make([]byte, 0, 64+len(d.Kind)+len(d.Token)+len(d.Outcome)+len(d.Boundary)))
-	default:
+	ev := r.newEvent(typ, element)
+	if data != nil {
 		if b, err := json.Marshal(data); err == nil {
 			ev.Data = b
 		}
 	}
+}
+
+// The events written at every element have typed helpers: passing their
+// data as an any would allocate a copy of it.
+
+func (r *run) entered(element string, d ElementEntered) {
+	ev := r.newEvent(EventElementEntered, element) // first: it may bring the step's arena
+	ev.Data = r.data(d.appendJSON(r.scratch()))
+}
+
+func (r *run) left(element string, d ElementLeft) {
+	ev := r.newEvent(EventElementLeft, element)
+	ev.Data = r.data(d.appendJSON(r.scratch()))
+}
+
+func (r *run) started(d Started) {
+	ev := r.newEvent(EventStarted, "")
+	ev.Data = r.data(d.appendJSON(r.scratch()))
+}
+
+// newEvent appends an event without data to the step.
+func (r *run) newEvent(typ store.EventType, element string) *store.Event {
+	r.st.Seq++
+	if r.step.Events == nil {
+		// One allocation for the usual step: its events, the slice the
+		// step lists them in, and their data.
+		b := new(stepBuf)
+		r.slab, r.step.Events = b.events[:0], b.ptrs[:0]
+		if len(r.arena) == 0 {
+			r.arena = b.arena[:0]
+		}
+	}
+	if len(r.slab) == cap(r.slab) {
+		r.slab = make([]store.Event, 0, 8)
+	}
+	// Fill the zeroed slot field by field: copying a whole Event in
+	// costs a bulk write barrier while the collector runs.
+	r.slab = r.slab[:len(r.slab)+1]
+	ev := &r.slab[len(r.slab)-1]
+	ev.Body, ev.InstanceID, ev.Seq, ev.Type, ev.ElementID, ev.Actor, ev.Time = r.in.Body, r.in.ID, r.st.Seq, typ, element, r.actor, r.now
 	r.step.Events = append(r.step.Events, ev)
+	return ev
+}
+
+// stepBuf holds the events of a step of up to eight events (the usual
+// step writes five to seven).
+type stepBuf struct {
+	events [8]store.Event
+	ptrs   [8]*store.Event
+	arena  [arenaChunk]byte
+}
+
+// arenaChunk is the size of the blocks the event data of a step is
+// written into: one allocation for the data of a few events instead of
+// one per event.
+const arenaChunk = 384
+
+// scratch returns the free tail of the step's data arena, empty, to
+// append an event's JSON to.
+func (r *run) scratch() []byte {
+	// A nearly full arena is still offered: an event that does not fit
+	// gets an allocation of its own from append, and the arena stays for
+	// the next, smaller one.
+	if cap(r.arena)-len(r.arena) < 16 {
+		r.arena = make([]byte, 0, arenaChunk)
+	}
+	return r.arena[len(r.arena):]
+}
+
+// data keeps b, just appended to scratch(), in the arena and returns it
+// with its capacity clipped, so that later appends never write over it.
+// When b outgrew the arena (append moved it), b is already a fresh
+// allocation of its own and the arena is left as it was.
+func (r *run) data(b []byte) json.RawMessage {
+	n := len(r.arena)
+	if len(b) > 0 && cap(r.arena)-n >= len(b) && &r.arena[:n+1][n] == &b[0] {
+		r.arena = r.arena[:n+len(b)]
+	}
+	return b[:len(b):len(b)]
 }
 
 func (r *run) token(id string) *token {
@@ -148,10 +277,31 @@ func (r *run) token(id string) *token {
 }
 
 func (r *run) newToken(scope string) *token {
-	t := &token{ID: "t" + strconv.Itoa(r.st.Next+1), Scope: scope}
 	r.st.Next++
+	t := r.tokSlot
+	if t != nil {
+		r.tokSlot = nil
+	} else {
+		t = new(token)
+	}
+	*t = token{ID: tokenID(r.st.Next), Scope: scope}
 	r.st.Tokens = append(r.st.Tokens, t)
 	return t
+}
+
+// tokenIDs are the ids of the first tokens of an instance, made once.
+var tokenIDs = func() (ids [64]string) {
+	for i := range ids {
+		ids[i] = "t" + strconv.Itoa(i)
+	}
+	return ids
+}()
+
+func tokenID(n int) string {
+	if n >= 0 && n < len(tokenIDs) {
+		return tokenIDs[n]
+	}
+	return "t" + strconv.Itoa(n)
 }
 
 func (r *run) removeToken(t *token) {
@@ -162,12 +312,12 @@ func (r *run) removeToken(t *token) {
 // arrive moves t onto node by flow via and schedules its execution.
 func (r *run) arrive(t *token, node, via string) {
 	t.Node, t.Via, t.Wait = node, via, waitNone
-	if r.st.Visits == nil {
-		r.st.Visits = map[string]int{}
-	}
-	r.st.Visits[node]++
+	visit := r.st.Visits.inc(node)
 	n := r.def.nodes[node]
-	r.event(EventElementEntered, node, ElementEntered{Kind: n.Kind.String(), Token: t.ID, Flow: via, Visit: r.st.Visits[node]})
+	r.entered(node, ElementEntered{Kind: n.Kind.String(), Token: t.ID, Flow: via, Visit: visit})
+	if r.queue == nil {
+		r.queue = r.queueBuf[:0]
+	}
 	r.queue = append(r.queue, t)
 }
 
@@ -182,8 +332,12 @@ func (r *run) advance() (err error) {
 	}()
 	for {
 		for len(r.queue) > 0 {
+			// Pop by shifting: the queue is a few tokens long, and
+			// reslicing from the front would make every later append
+			// reallocate.
 			t := r.queue[0]
-			r.queue = r.queue[1:]
+			copy(r.queue, r.queue[1:])
+			r.queue = r.queue[:len(r.queue)-1]
 			r.at = t.Node
 			if err := r.exec(t); err != nil {
 				return err
@@ -236,6 +390,7 @@ func (r *run) exec(t *token) error {
 			return r.fail(n.ID, "script: %w", err)
 		}
 		r.dirty, r.dirtyAt = true, n.ID
+		r.encoded = nil
 		return r.leave(t, "completed")
 	case ReceiveTask:
 		return r.waitMessage(t, n)
@@ -280,7 +435,8 @@ func (r *run) exec(t *token) error {
 // the first true one (exclusive) or all true ones (inclusive, activities);
 // the default flow when none is true (BPMN §13.3.2, §13.3.3).
 func (r *run) choose(n *Node, first bool) ([]*Flow, error) {
-	var out []*Flow
+	// The result is consumed by take before the next choose.
+	out := r.flowBuf[:0]
 	for _, f := range r.def.out[n.ID] {
 		if f.ID == n.Default {
 			continue
@@ -311,7 +467,7 @@ func (r *run) choose(n *Node, first bool) ([]*Flow, error) {
 
 // take emits the leaving of n and sends t (and copies of it) down flows.
 func (r *run) take(t *token, n *Node, flows []*Flow) error {
-	r.event(EventElementLeft, n.ID, ElementLeft{Kind: n.Kind.String(), Token: t.ID, Outcome: "completed"})
+	r.left(n.ID, ElementLeft{Kind: n.Kind.String(), Token: t.ID, Outcome: "completed"})
 	if len(flows) == 0 {
 		return r.consume(t)
 	}
@@ -331,7 +487,7 @@ func (r *run) leave(t *token, outcome string) error {
 	r.disarm(t)
 	t.Wait, t.Task, t.Job, t.Sub, t.Child = waitNone, "", "", "", ""
 	if t.Inner {
-		r.event(EventElementLeft, n.ID, ElementLeft{Kind: n.Kind.String(), Token: t.ID, Outcome: outcome})
+		r.left(n.ID, ElementLeft{Kind: n.Kind.String(), Token: t.ID, Outcome: outcome})
 		return r.innerDone(t)
 	}
 	t.MI = nil
@@ -347,12 +503,9 @@ func (r *run) leave(t *token, outcome string) error {
 // out of it.
 func (r *run) passThrough(t *token, node, via string) error {
 	t.Node, t.Via, t.Wait = node, via, waitNone
-	if r.st.Visits == nil {
-		r.st.Visits = map[string]int{}
-	}
-	r.st.Visits[node]++
+	visit := r.st.Visits.inc(node)
 	n := r.def.nodes[node]
-	r.event(EventElementEntered, node, ElementEntered{Kind: n.Kind.String(), Token: t.ID, Flow: via, Visit: r.st.Visits[node]})
+	r.entered(node, ElementEntered{Kind: n.Kind.String(), Token: t.ID, Flow: via, Visit: visit})
 	return r.leave(t, "completed")
 }
 
@@ -379,7 +532,7 @@ func (r *run) consume(t *token) error {
 }
 
 func (r *run) end(t *token, n *Node) error {
-	r.event(EventElementLeft, n.ID, ElementLeft{Kind: n.Kind.String(), Token: t.ID, Outcome: "completed"})
+	r.left(n.ID, ElementLeft{Kind: n.Kind.String(), Token: t.ID, Outcome: "completed"})
 	switch {
 	case n.IsError:
 		return r.throw(t, n.ErrorCode, "")
@@ -450,7 +603,7 @@ func (r *run) kill(t *token, outcome string) {
 		r.newJob(jobTerminate, t, n.ID, r.now, &jobPayload{Target: t.Child, Child: t.Child})
 	}
 	r.disarm(t)
-	r.event(EventElementLeft, n.ID, ElementLeft{Kind: n.Kind.String(), Token: t.ID, Outcome: outcome})
+	r.left(n.ID, ElementLeft{Kind: n.Kind.String(), Token: t.ID, Outcome: outcome})
 	r.removeToken(t)
 }
 
@@ -474,7 +627,13 @@ func (r *run) cancelTask(id string) {
 
 func (r *run) newJob(kind string, t *token, node string, due time.Time, p *jobPayload) *store.Job {
 	id := r.nextID("j")
-	j := &store.Job{Body: r.in.Body, ID: id, InstanceID: r.in.ID, Kind: kind, ElementID: node, TokenID: t.ID,
+	j := r.jobSlot
+	if j != nil {
+		r.jobSlot = nil
+	} else {
+		j = new(store.Job)
+	}
+	*j = store.Job{Body: r.in.Body, ID: id, InstanceID: r.in.ID, Kind: kind, ElementID: node, TokenID: t.ID,
 		IdempotencyKey: id, Status: store.JobPending, DueAt: due, MaxAttempts: r.e.opts.MaxAttempts, CreatedAt: r.now}
 	if p != nil {
 		j.Payload, _ = json.Marshal(p)
@@ -618,7 +777,7 @@ func (r *run) parallel(t *token, n *Node) error {
 		}
 		survivor := order[0]
 		for _, o := range order[1:] {
-			r.event(EventElementLeft, n.ID, ElementLeft{Kind: n.Kind.String(), Token: o.ID, Outcome: "joined"})
+			r.left(n.ID, ElementLeft{Kind: n.Kind.String(), Token: o.ID, Outcome: "joined"})
 			r.removeToken(o)
 		}
 		survivor.Wait = waitNone
@@ -656,7 +815,7 @@ func (r *run) inclusiveJoins() (bool, error) {
 		}
 		survivor := merged[0]
 		for _, o := range merged[1:] {
-			r.event(EventElementLeft, n.ID, ElementLeft{Kind: n.Kind.String(), Token: o.ID, Outcome: "joined"})
+			r.left(n.ID, ElementLeft{Kind: n.Kind.String(), Token: o.ID, Outcome: "joined"})
 			r.removeToken(o)
 		}
 		survivor.Wait = waitNone
@@ -701,7 +860,7 @@ func (r *run) fire(t *token, l *listener) error {
 		// (BPMN §10.6.6).
 		gw := r.def.nodes[t.Node]
 		r.disarm(t) // the winner's subscription too: it is consumed
-		r.event(EventElementLeft, gw.ID, ElementLeft{Kind: gw.Kind.String(), Token: t.ID, Outcome: "completed"})
+		r.left(gw.ID, ElementLeft{Kind: gw.Kind.String(), Token: t.ID, Outcome: "completed"})
 		var via string
 		for _, f := range r.def.out[gw.ID] {
 			if f.To == target.ID {
@@ -815,7 +974,7 @@ func (r *run) spawnInner(host *token, n *Node) {
 	it := r.newToken(host.ID)
 	it.Node, it.Inner, it.Loop = n.ID, true, host.MI.Next
 	host.MI.Next++
-	r.event(EventElementEntered, n.ID, ElementEntered{Kind: n.Kind.String(), Token: it.ID, Visit: r.st.Visits[n.ID]})
+	r.entered(n.ID, ElementEntered{Kind: n.Kind.String(), Token: it.ID, Visit: r.st.Visits.get(n.ID)})
 	r.queue = append(r.queue, it)
 }
 
@@ -888,7 +1047,7 @@ func (r *run) begin(startID string) error {
 		return err
 	}
 	r.st.StartEvent = start.ID
-	r.event(EventStarted, "", Started{ProcessKey: r.def.Key, DefinitionHash: r.def.Hash, StartEvent: start.ID,
+	r.started(Started{ProcessKey: r.def.Key, DefinitionHash: r.def.Hash, StartEvent: start.ID,
 		BusinessKey: r.in.BusinessKey, Parent: r.in.ParentID})
 	if err := r.startTerm(); err != nil {
 		return err
@@ -922,16 +1081,23 @@ func (d *Definition) startEvent(id string) (*Node, error) {
 // more than once (a call activity's child is finished before its parent).
 func (r *run) finish() (*store.Step, error) {
 	if r.dirty {
-		enc, err := r.def.Codec.Encode(r.vars)
-		if err != nil {
-			return nil, fmt.Errorf("instance %s: encoding variables: %w", r.in.ID, err)
+		enc := r.encoded
+		if enc == nil {
+			var err error
+			if enc, err = r.def.Codec.Encode(r.vars); err != nil {
+				return nil, fmt.Errorf("instance %s: encoding variables: %w", r.in.ID, err)
+			}
 		}
 		if bytes.Equal(r.oldVars, enc) {
 			// Nothing changed after all.
-		} else if fields := changedFields(r.oldVars, enc); len(fields) > 0 {
-			r.event(EventVariablesChanged, r.dirtyAt, VariablesChanged{Fields: fields})
+		} else {
+			var buf [16][]byte
+			if keys := changedKeys(r.oldVars, enc, buf[:0]); len(keys) > 0 {
+				ev := r.newEvent(EventVariablesChanged, r.dirtyAt)
+				ev.Data = r.data(appendFields(r.scratch(), keys))
+			}
 		}
-		r.st.Vars, r.oldVars, r.dirty = enc, enc, false
+		r.st.Vars, r.oldVars, r.dirty, r.encoded = enc, enc, false, nil
 	}
 	r.suspension()
 	r.prune()
@@ -945,66 +1111,98 @@ func (r *run) finish() (*store.Step, error) {
 // prune drops jobs and subscriptions created and cancelled within the
 // step: the store never sees them.
 func (r *run) prune() {
-	done := map[string]bool{}
-	for _, l := range r.step.DoneJobs {
-		done[l.ID] = true
+	// Most steps cancel nothing: skip the work. The lists are short, so
+	// nested loops beat building sets.
+	if len(r.step.DoneJobs) > 0 {
+		created := slices.Clone(r.step.Jobs)
+		r.step.Jobs = slices.DeleteFunc(r.step.Jobs, func(j *store.Job) bool {
+			return slices.ContainsFunc(r.step.DoneJobs, func(l store.JobLease) bool { return l.ID == j.ID })
+		})
+		r.step.DoneJobs = slices.DeleteFunc(r.step.DoneJobs, func(l store.JobLease) bool {
+			return l.ID == "" || slices.ContainsFunc(created, func(j *store.Job) bool { return j.ID == l.ID })
+		})
 	}
-	created := map[string]bool{}
-	r.step.Jobs = slices.DeleteFunc(r.step.Jobs, func(j *store.Job) bool {
-		created[j.ID] = true
-		return done[j.ID]
-	})
-	r.step.DoneJobs = slices.DeleteFunc(r.step.DoneJobs, func(l store.JobLease) bool { return created[l.ID] || l.ID == "" })
-	dropped := map[string]bool{}
-	for _, id := range r.step.DropSubscriptions {
-		dropped[id] = true
+	if len(r.step.DropSubscriptions) > 0 {
+		dropped := func(id string) bool { return slices.Contains(r.step.DropSubscriptions, id) }
+		subs := slices.Clone(r.step.Subscriptions)
+		r.step.Subscriptions = slices.DeleteFunc(r.step.Subscriptions, func(s *store.Subscription) bool { return dropped(s.ID) })
+		r.newSubs = slices.DeleteFunc(r.newSubs, func(s *store.Subscription) bool { return dropped(s.ID) })
+		r.step.DropSubscriptions = slices.DeleteFunc(r.step.DropSubscriptions, func(id string) bool {
+			return id == "" || slices.ContainsFunc(subs, func(s *store.Subscription) bool { return s.ID == id })
+		})
 	}
-	subs := map[string]bool{}
-	r.step.Subscriptions = slices.DeleteFunc(r.step.Subscriptions, func(s *store.Subscription) bool {
-		subs[s.ID] = true
-		return dropped[s.ID]
-	})
-	r.newSubs = slices.DeleteFunc(r.newSubs, func(s *store.Subscription) bool { return dropped[s.ID] })
-	r.step.DropSubscriptions = slices.DeleteFunc(r.step.DropSubscriptions, func(id string) bool { return subs[id] || id == "" })
 }
 
 // changedFields lists the top-level fields of two JSON objects that
 // differ.
 func changedFields(before, after []byte) []string {
-	a, okA := topLevel(before)
-	b, okB := topLevel(after)
+	keys := changedKeys(before, after, nil)
+	if keys == nil {
+		return nil
+	}
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = string(k)
+	}
+	return out
+}
+
+// changedKeys is changedFields appending the names, sorted and unescaped,
+// to out: the bytes alias before and after (or a decoded copy of an
+// escaped name).
+func changedKeys(before, after []byte, out [][]byte) [][]byte {
+	var bufA, bufB [16]member
+	a, okA := topLevel(before, bufA[:0])
+	b, okB := topLevel(after, bufB[:0])
 	if !okB {
 		return nil
 	}
 	if !okA {
 		a = nil
 	}
-	var out []string
-	for k, v := range b {
-		if old, ok := a[k]; !ok || !bytes.Equal(old, v) {
-			out = append(out, k)
+	for _, m := range b {
+		v, _ := lookup(b, m.key) // the last of duplicate keys counts
+		if old, ok := lookup(a, m.key); !ok || !bytes.Equal(old, v) {
+			out = append(out, m.key)
 		}
 	}
-	for k := range a {
-		if _, ok := b[k]; !ok {
-			out = append(out, k)
+	for _, m := range a {
+		if _, ok := lookup(b, m.key); !ok {
+			out = append(out, m.key)
 		}
 	}
-	sort.Strings(out)
-	return out
+	slices.SortFunc(out, bytes.Compare)
+	return slices.CompactFunc(out, bytes.Equal)
+}
+
+// member is one member of a JSON object: its key and the raw bytes of its
+// value.
+type member struct {
+	key   []byte // unescaped
+	value []byte
+}
+
+// lookup returns the value of the last member named key (encoding/json
+// keeps the last of duplicate keys).
+func lookup(ms []member, key []byte) ([]byte, bool) {
+	for i := len(ms) - 1; i >= 0; i-- {
+		if bytes.Equal(ms[i].key, key) {
+			return ms[i].value, true
+		}
+	}
+	return nil, false
 }
 
 // topLevel splits a JSON object into its members without decoding the
-// values: the variables are compared at every step, and a full
-// json.Unmarshal into a map cost a tenth of a step. Values are compared
-// byte for byte, which is exact for what one encoder writes. It reports
-// false for anything but a well-formed object.
-func topLevel(data []byte) (map[string][]byte, bool) {
+// values, appending them to out: the variables are compared at every
+// step, and a full json.Unmarshal into a map cost a tenth of a step.
+// Values are compared byte for byte, which is exact for what one encoder
+// writes. It reports false for anything but a well-formed object.
+func topLevel(data []byte, out []member) ([]member, bool) {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
 		return nil, false
 	}
-	out := map[string][]byte{}
 	i = skipSpace(data, i+1)
 	if i < len(data) && data[i] == '}' {
 		return out, skipSpace(data, i+1) == len(data)
@@ -1017,13 +1215,13 @@ func topLevel(data []byte) (map[string][]byte, bool) {
 		if !ok {
 			return nil, false
 		}
-		key := string(data[i+1 : end-1])
+		key := data[i+1 : end-1]
 		if bytes.IndexByte(data[i:end], '\\') >= 0 || !utf8.Valid(data[i:end]) {
 			var k string
 			if json.Unmarshal(data[i:end], &k) != nil {
 				return nil, false
 			}
-			key = k
+			key = []byte(k)
 		}
 		i = skipSpace(data, end)
 		if i >= len(data) || data[i] != ':' {
@@ -1034,7 +1232,7 @@ func topLevel(data []byte) (map[string][]byte, bool) {
 		if !ok {
 			return nil, false
 		}
-		out[key] = data[i:vend]
+		out = append(out, member{key, data[i:vend]})
 		i = skipSpace(data, vend)
 		if i >= len(data) {
 			return nil, false

@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"encoding/json"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -12,7 +14,7 @@ type instanceState struct {
 	Tokens []*token        `json:"tokens,omitempty"`
 	Next   int             `json:"next"` // counter for token, job, task and subscription ids
 	Seq    int64           `json:"seq"`  // last history event number
-	Visits map[string]int  `json:"visits,omitempty"`
+	Visits visits          `json:"visits,omitempty"`
 	Term   *termState      `json:"term,omitempty"`
 	// Suspended is true while a token waits at a suspending element.
 	Suspended bool `json:"suspended,omitempty"`
@@ -97,3 +99,72 @@ const (
 	jobCallReturn = "call-return"
 	jobTerminate  = "terminate"
 )
+
+// visits counts how many times each element was entered, sorted by
+// element id: a short list (the elements an instance has passed) read
+// and bumped at every element and written in every state, for which a
+// map cost a hash per access and a sort per encoding. In JSON it is an
+// object, as the map of earlier versions was.
+type visits []visit
+
+type visit struct {
+	Node string
+	N    int
+}
+
+func (v visits) find(node string) (int, bool) {
+	return slices.BinarySearchFunc(v, node, func(x visit, node string) int { return strings.Compare(x.Node, node) })
+}
+
+// get returns the visits of node.
+func (v visits) get(node string) int {
+	if i, ok := v.find(node); ok {
+		return v[i].N
+	}
+	return 0
+}
+
+// inc counts one more visit of node and returns the count.
+func (v *visits) inc(node string) int {
+	i, ok := v.find(node)
+	if !ok {
+		if *v == nil {
+			*v = make(visits, 0, 8) // room for a usual process: one allocation
+		}
+		*v = slices.Insert(*v, i, visit{Node: node})
+	}
+	(*v)[i].N++
+	return (*v)[i].N
+}
+
+// asMap returns the visits as a map, for InstanceView.
+func (v visits) asMap() map[string]int {
+	if v == nil {
+		return nil
+	}
+	m := make(map[string]int, len(v))
+	for _, x := range v {
+		m[x.Node] = x.N
+	}
+	return m
+}
+
+// MarshalJSON writes the visits as an object.
+func (v visits) MarshalJSON() ([]byte, error) { return json.Marshal(v.asMap()) }
+
+// UnmarshalJSON reads the object of earlier versions.
+func (v *visits) UnmarshalJSON(data []byte) error {
+	var m map[string]int
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	*v = nil
+	if m == nil {
+		return nil
+	}
+	for k, n := range m {
+		*v = append(*v, visit{Node: k, N: n})
+	}
+	slices.SortFunc(*v, func(a, b visit) int { return strings.Compare(a.Node, b.Node) })
+	return nil
+}

@@ -6,7 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -130,7 +131,7 @@ func (r *stateReader) count(min int) int {
 
 // encodeState writes st in format 1.
 func encodeState(st *instanceState) []byte {
-	w := &stateWriter{b: make([]byte, 0, 128+len(st.Vars)+48*len(st.Tokens))}
+	w := stateWriter{b: make([]byte, 0, 128+len(st.Vars)+48*len(st.Tokens))}
 	w.b = append(w.b, stateFormat1)
 	w.bytes(st.Vars)
 	w.varint(int64(st.Next))
@@ -138,15 +139,10 @@ func encodeState(st *instanceState) []byte {
 	w.bool(st.Suspended)
 	w.str(st.ParentToken)
 	w.str(st.StartEvent)
-	keys := make([]string, 0, len(st.Visits))
-	for k := range st.Visits {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys) // deterministic bytes for the same state
-	w.uvarint(uint64(len(keys)))
-	for _, k := range keys {
-		w.str(k)
-		w.varint(int64(st.Visits[k]))
+	w.uvarint(uint64(len(st.Visits))) // sorted by element id: deterministic bytes
+	for _, v := range st.Visits {
+		w.str(v.Node)
+		w.varint(int64(v.N))
 	}
 	w.bool(st.Term != nil)
 	if tm := st.Term; tm != nil {
@@ -202,10 +198,12 @@ func decodeState(data []byte, st *instanceState) error {
 	st.ParentToken = r.str()
 	st.StartEvent = r.str()
 	if n := r.count(2); n > 0 {
-		st.Visits = make(map[string]int, n)
-		for range n {
-			k := r.str()
-			st.Visits[k] = r.int()
+		st.Visits = make(visits, n)
+		for i := range n {
+			st.Visits[i] = visit{Node: r.str(), N: r.int()}
+		}
+		if !slices.IsSortedFunc(st.Visits, func(a, b visit) int { return strings.Compare(a.Node, b.Node) }) {
+			r.fail()
 		}
 	}
 	if r.bool() {

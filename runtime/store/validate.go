@@ -16,67 +16,78 @@ func (p *CommitParams) Validate() error {
 		return &InvalidError{Method: "Commit", Field: field, Reason: reason}
 	}
 	for i, s := range p.Steps {
-		// Field names are formatted only on error: Validate runs on every
-		// commit.
-		at := "Steps[" + strconv.Itoa(i) + "]"
 		if s == nil || s.Instance == nil {
-			return bad(at+".Instance", "missing")
+			return bad("Steps["+strconv.Itoa(i)+"].Instance", "missing")
 		}
-		in := s.Instance
-		if in.Body == "" {
-			return bad(at+".Instance.Body", "empty")
+		if err := validateStep(i, s); err != nil {
+			return err
 		}
-		if in.ID == "" {
-			return bad(at+".Instance.ID", "empty")
+	}
+	return nil
+}
+
+// validateStep checks one step. Field names are formatted only on error
+// (in a function of their own, so that the checks that pass allocate
+// nothing): Validate runs on every commit.
+func validateStep(i int, s *Step) error {
+	bad := func(field, reason string) error {
+		return &InvalidError{Method: "Commit", Field: field, Reason: reason}
+	}
+	at := func() string { return "Steps[" + strconv.Itoa(i) + "]" }
+	in := s.Instance
+	if in.Body == "" {
+		return bad(at()+".Instance.Body", "empty")
+	}
+	if in.ID == "" {
+		return bad(at()+".Instance.ID", "empty")
+	}
+	if in.Version != s.ExpectedVersion+1 {
+		return bad(at()+".Instance.Version", fmt.Sprintf("is %d, want ExpectedVersion+1 = %d", in.Version, s.ExpectedVersion+1))
+	}
+	own := func(kind string, j int, body, instanceID string) error {
+		if body != in.Body {
+			return bad(fmt.Sprintf("%s.%s[%d].Body", at(), kind, j), fmt.Sprintf("%q differs from the instance body %q", body, in.Body))
 		}
-		if in.Version != s.ExpectedVersion+1 {
-			return bad(at+".Instance.Version", fmt.Sprintf("is %d, want ExpectedVersion+1 = %d", in.Version, s.ExpectedVersion+1))
+		if instanceID != in.ID {
+			return bad(fmt.Sprintf("%s.%s[%d].InstanceID", at(), kind, j), fmt.Sprintf("%q differs from the instance %q", instanceID, in.ID))
 		}
-		own := func(kind string, j int, body, instanceID string) error {
-			if body != in.Body {
-				return bad(fmt.Sprintf("%s.%s[%d].Body", at, kind, j), fmt.Sprintf("%q differs from the instance body %q", body, in.Body))
-			}
-			if instanceID != in.ID {
-				return bad(fmt.Sprintf("%s.%s[%d].InstanceID", at, kind, j), fmt.Sprintf("%q differs from the instance %q", instanceID, in.ID))
-			}
-			return nil
+		return nil
+	}
+	for j, e := range s.Events {
+		if err := own("Events", j, e.Body, e.InstanceID); err != nil {
+			return err
 		}
-		for j, e := range s.Events {
-			if err := own("Events", j, e.Body, e.InstanceID); err != nil {
-				return err
-			}
+	}
+	for j, jb := range s.Jobs {
+		if err := own("Jobs", j, jb.Body, jb.InstanceID); err != nil {
+			return err
 		}
-		for j, jb := range s.Jobs {
-			if err := own("Jobs", j, jb.Body, jb.InstanceID); err != nil {
-				return err
-			}
-			if jb.ID == "" {
-				return bad(fmt.Sprintf("%s.Jobs[%d].ID", at, j), "empty")
-			}
+		if jb.ID == "" {
+			return bad(fmt.Sprintf("%s.Jobs[%d].ID", at(), j), "empty")
 		}
-		for j, t := range s.Tasks {
-			if err := own("Tasks", j, t.Body, t.InstanceID); err != nil {
-				return err
-			}
-			if t.ID == "" {
-				return bad(fmt.Sprintf("%s.Tasks[%d].ID", at, j), "empty")
-			}
+	}
+	for j, t := range s.Tasks {
+		if err := own("Tasks", j, t.Body, t.InstanceID); err != nil {
+			return err
 		}
-		for j, sub := range s.Subscriptions {
-			if err := own("Subscriptions", j, sub.Body, sub.InstanceID); err != nil {
-				return err
-			}
-			if sub.ID == "" {
-				return bad(fmt.Sprintf("%s.Subscriptions[%d].ID", at, j), "empty")
-			}
+		if t.ID == "" {
+			return bad(fmt.Sprintf("%s.Tasks[%d].ID", at(), j), "empty")
 		}
-		for j, d := range s.Documents {
-			if err := own("Documents", j, d.Body, d.InstanceID); err != nil {
-				return err
-			}
-			if d.Name == "" || d.Version < 1 {
-				return bad(fmt.Sprintf("%s.Documents[%d]", at, j), "needs a name and a version >= 1")
-			}
+	}
+	for j, sub := range s.Subscriptions {
+		if err := own("Subscriptions", j, sub.Body, sub.InstanceID); err != nil {
+			return err
+		}
+		if sub.ID == "" {
+			return bad(fmt.Sprintf("%s.Subscriptions[%d].ID", at(), j), "empty")
+		}
+	}
+	for j, d := range s.Documents {
+		if err := own("Documents", j, d.Body, d.InstanceID); err != nil {
+			return err
+		}
+		if d.Name == "" || d.Version < 1 {
+			return bad(fmt.Sprintf("%s.Documents[%d]", at(), j), "needs a name and a version >= 1")
 		}
 	}
 	return nil

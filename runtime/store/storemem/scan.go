@@ -19,15 +19,15 @@ func (s *Store) ScanEvents(ctx context.Context, p *store.ScanEventsParams, fn fu
 	}
 	s.mu.Lock()
 	var keys []key
-	for k, evs := range s.events {
-		if k.body == p.Body && len(evs) > 0 && (p.Since.IsZero() || !evs[len(evs)-1].Time.Before(p.Since)) {
+	for k, rec := range s.instances {
+		if evs := rec.events; k.body == p.Body && len(evs) > 0 && (p.Since.IsZero() || !evs[len(evs)-1].Time.Before(p.Since)) {
 			keys = append(keys, k)
 		}
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].id < keys[j].id })
 	var out []*store.Event
 	for _, k := range keys {
-		for _, e := range s.events[k] {
+		for _, e := range s.instances[k].events {
 			if !p.Since.IsZero() && e.Time.Before(p.Since) {
 				continue
 			}

@@ -4,7 +4,9 @@
 // when the process ends.
 //
 // One mutex guards everything, which makes Commit trivially atomic; records
-// are copied in and out so that callers never share memory with the store.
+// are copied in and out so that callers never share memory with the store,
+// except through CommitOwned (store.OwnedCommitter), with which the engine
+// hands over the records of its steps instead of having them copied.
 package storemem
 
 import (
@@ -34,27 +36,35 @@ type counterKey struct {
 type Store struct {
 	mu          sync.Mutex
 	deployments []*store.Deployment
-	instances   map[key]*store.Instance
+	instances   map[key]*record
 	tasks       map[key]*store.Task
-	taskIndex   map[key][]string       // task ids by (body, instance id)
-	events      map[key][]*store.Event // by (body, instance id), in Seq order
+	taskIndex   map[key][]string // task ids by (body, instance id)
 	jobs        map[key]*store.Job
 	subs        map[key]*store.Subscription
 	messages    []*store.Message
 	docs        map[docKey][]*store.Document
 	counters    map[counterKey]int64
 	wake        chan struct{}
+	seen        map[key]bool // scratch of commit
 }
 
-var _ store.Store = (*Store)(nil)
+// record is an instance with its history: one map entry per instance.
+type record struct {
+	in     store.Instance
+	events []*store.Event // in Seq order
+}
+
+var (
+	_ store.Store          = (*Store)(nil)
+	_ store.OwnedCommitter = (*Store)(nil)
+)
 
 // New returns an empty store.
 func New() *Store {
 	return &Store{
-		instances: map[key]*store.Instance{},
+		instances: map[key]*record{},
 		tasks:     map[key]*store.Task{},
 		taskIndex: map[key][]string{},
-		events:    map[key][]*store.Event{},
 		jobs:      map[key]*store.Job{},
 		subs:      map[key]*store.Subscription{},
 		docs:      map[docKey][]*store.Document{},
@@ -169,6 +179,19 @@ func (s *Store) ListDeployments(_ context.Context, p *store.ListDeploymentsParam
 
 // Commit implements store.Store.
 func (s *Store) Commit(_ context.Context, p *store.CommitParams) error {
+	return s.commit(p, false)
+}
+
+// CommitOwned implements store.OwnedCommitter: the store keeps the
+// records it is given (the instance's State, the events and their Data,
+// jobs, tasks, subscriptions, documents) instead of copying them. Only
+// the Instance struct itself is copied, since the engine hands it back
+// to its own callers.
+func (s *Store) CommitOwned(_ context.Context, p *store.CommitParams) error {
+	return s.commit(p, true)
+}
+
+func (s *Store) commit(p *store.CommitParams, owned bool) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -176,23 +199,40 @@ func (s *Store) Commit(_ context.Context, p *store.CommitParams) error {
 	defer s.mu.Unlock()
 	// Check everything first, then write: all or nothing.
 	var conflicts []string
-	seen := map[key]bool{}
-	for _, st := range p.Steps {
+	var seen map[key]bool
+	if len(p.Steps) > 8 {
+		if s.seen == nil {
+			s.seen = map[key]bool{}
+		}
+		seen = s.seen // kept between commits (under the mutex): no allocation per batch
+		clear(seen)
+	}
+	for i, st := range p.Steps {
 		k := key{st.Instance.Body, st.Instance.ID}
-		if seen[k] {
+		twice := false
+		if seen != nil {
+			twice = seen[k]
+			seen[k] = true
+		} else {
+			for _, o := range p.Steps[:i] {
+				if o.Instance.ID == k.id && o.Instance.Body == k.body {
+					twice = true
+				}
+			}
+		}
+		if twice {
 			return &store.InvalidError{Method: "Commit", Field: "Steps", Reason: "instance " + st.Instance.ID + " appears twice in one batch"}
 		}
-		seen[k] = true
 		cur, ok := s.instances[k]
 		switch {
 		case st.ExpectedVersion == 0 && ok,
-			st.ExpectedVersion != 0 && (!ok || cur.Version != st.ExpectedVersion):
+			st.ExpectedVersion != 0 && (!ok || cur.in.Version != st.ExpectedVersion):
 			conflicts = append(conflicts, st.Instance.ID)
 			continue
 		}
 		var last int64
-		if evs := s.events[k]; len(evs) > 0 {
-			last = evs[len(evs)-1].Seq
+		if ok && len(cur.events) > 0 {
+			last = cur.events[len(cur.events)-1].Seq
 		}
 		prev := last
 		for _, e := range st.Events {
@@ -227,61 +267,70 @@ func (s *Store) Commit(_ context.Context, p *store.CommitParams) error {
 		return &store.ConflictError{Kind: "instance", IDs: slices.Compact(conflicts)}
 	}
 	newJobs := false
+	var recs []record // the records of new instances, in one allocation
 	for _, st := range p.Steps {
-		in := *st.Instance
-		in.State = slices.Clone(in.State)
-		k := key{in.Body, in.ID}
-		s.instances[k] = &in
-		// One allocation for the events of the step and one for their
-		// data: a step writes about ten of them.
-		size := 0
-		for _, e := range st.Events {
-			size += len(e.Data)
+		if st.ExpectedVersion == 0 {
+			recs = make([]record, 0, len(p.Steps))
+			break
 		}
-		slab, data := make([]store.Event, len(st.Events)), make([]byte, 0, size)
-		for i, e := range st.Events {
-			slab[i] = *e
-			if e.Data != nil {
-				start := len(data)
-				data = append(data, e.Data...)
-				slab[i].Data = data[start:len(data):len(data)]
-			}
-			s.events[k] = append(s.events[k], &slab[i])
+	}
+	for _, st := range p.Steps {
+		k := key{st.Instance.Body, st.Instance.ID}
+		rec := s.instances[k]
+		if rec == nil {
+			recs = append(recs, record{})
+			rec = &recs[len(recs)-1]
+			s.instances[k] = rec
 		}
+		rec.in = *st.Instance
+		if !owned {
+			rec.in.State = slices.Clone(rec.in.State)
+		}
+		rec.events = s.appendEvents(rec.events, st.Events, owned)
 		for _, l := range st.DoneJobs {
-			delete(s.jobs, key{in.Body, l.ID})
+			delete(s.jobs, key{k.body, l.ID})
 		}
 		for _, j := range st.Jobs {
-			c := *j
-			c.Payload = slices.Clone(j.Payload)
+			c := j
+			if !owned {
+				c = cloneJob(j)
+			}
 			if c.Status == "" {
 				c.Status = store.JobPending
 			}
 			c.LeaseOwner, c.LeaseUntil = "", time.Time{}
-			s.jobs[key{c.Body, c.ID}] = &c
+			s.jobs[key{c.Body, c.ID}] = c
 			newJobs = true
 		}
 		for _, t := range st.Tasks {
-			c := *t
-			c.CandidateOffices = slices.Clone(t.CandidateOffices)
+			c := t
+			if !owned {
+				c = cloneTask(t)
+			}
 			if _, ok := s.tasks[key{c.Body, c.ID}]; !ok {
 				ik := key{c.Body, c.InstanceID}
 				s.taskIndex[ik] = append(s.taskIndex[ik], c.ID)
 			}
-			s.tasks[key{c.Body, c.ID}] = &c
+			s.tasks[key{c.Body, c.ID}] = c
 		}
 		for _, id := range st.DropSubscriptions {
-			if sub, ok := s.subs[key{in.Body, id}]; ok && sub.InstanceID == in.ID {
-				delete(s.subs, key{in.Body, id})
+			if sub, ok := s.subs[key{k.body, id}]; ok && sub.InstanceID == k.id {
+				delete(s.subs, key{k.body, id})
 			}
 		}
 		for _, sub := range st.Subscriptions {
-			c := *sub
-			s.subs[key{c.Body, c.ID}] = &c
+			c := sub
+			if !owned {
+				cp := *sub
+				c = &cp
+			}
+			s.subs[key{c.Body, c.ID}] = c
 		}
 		for _, d := range st.Documents {
 			c := *d
-			c.Content = slices.Clone(d.Content)
+			if !owned {
+				c.Content = slices.Clone(d.Content)
+			}
 			c.SHA256 = store.Digest(c.Content)
 			c.Size = int64(len(c.Content))
 			dk := docKey{c.Body, c.InstanceID, c.Name}
@@ -294,6 +343,43 @@ func (s *Store) Commit(_ context.Context, p *store.CommitParams) error {
 	return nil
 }
 
+// appendEvents adds the events of a step to the history of an instance.
+// Owned, it keeps the caller's slice and events; otherwise it copies
+// them into one allocation for the events and one for their data: a
+// step writes about ten of them.
+func (s *Store) appendEvents(to, evs []*store.Event, owned bool) []*store.Event {
+	if len(evs) == 0 {
+		return to
+	}
+	if owned {
+		if to == nil {
+			return evs
+		}
+		return append(to, evs...)
+	}
+	size := 0
+	for _, e := range evs {
+		size += len(e.Data)
+	}
+	slab, data := make([]store.Event, len(evs)), make([]byte, 0, size)
+	for i, e := range evs {
+		slab[i] = *e
+		if e.Data != nil {
+			start := len(data)
+			data = append(data, e.Data...)
+			slab[i].Data = data[start:len(data):len(data)]
+		}
+		to = append(to, &slab[i])
+	}
+	return to
+}
+
+func cloneTask(t *store.Task) *store.Task {
+	c := *t
+	c.CandidateOffices = slices.Clone(t.CandidateOffices)
+	return &c
+}
+
 // GetInstance implements store.Store.
 func (s *Store) GetInstance(_ context.Context, p *store.GetInstanceParams) (*store.Instance, error) {
 	if err := store.CheckBody("GetInstance", p.Body); err != nil {
@@ -301,12 +387,12 @@ func (s *Store) GetInstance(_ context.Context, p *store.GetInstanceParams) (*sto
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	in, ok := s.instances[key{p.Body, p.ID}]
+	rec, ok := s.instances[key{p.Body, p.ID}]
 	if !ok {
 		return nil, notFound("instance", p.Body, p.ID)
 	}
-	c := *in
-	c.State = slices.Clone(in.State)
+	c := rec.in
+	c.State = slices.Clone(rec.in.State)
 	return &c, nil
 }
 
@@ -318,7 +404,8 @@ func (s *Store) ListInstances(_ context.Context, p *store.ListInstancesParams) (
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []*store.Instance
-	for k, in := range s.instances {
+	for k, rec := range s.instances {
+		in := &rec.in
 		if k.body != p.Body ||
 			p.ProcessKey != "" && in.ProcessKey != p.ProcessKey ||
 			p.Status != "" && in.Status != p.Status ||
@@ -361,32 +448,32 @@ func (s *Store) ListTasks(_ context.Context, p *store.ListTasksParams) ([]*store
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []*store.Task
-	candidates := s.tasks
-	if p.InstanceID != "" {
-		// Use the index: the desk and the engine list the tasks of one
-		// case far more often than everything.
-		candidates = map[key]*store.Task{}
-		for _, id := range s.taskIndex[key{p.Body, p.InstanceID}] {
-			candidates[key{p.Body, id}] = s.tasks[key{p.Body, id}]
-		}
-	}
-	for k, t := range candidates {
-		if k.body != p.Body ||
+	match := func(body string, t *store.Task) {
+		if body != p.Body ||
 			p.InstanceID != "" && t.InstanceID != p.InstanceID ||
 			p.Office != "" && !slices.Contains(t.CandidateOffices, p.Office) ||
 			p.Assignee != "" && t.Assignee != p.Assignee ||
 			p.Status != "" && t.Status != p.Status {
-			continue
+			return
 		}
-		c := *t
-		c.CandidateOffices = slices.Clone(t.CandidateOffices)
-		out = append(out, &c)
+		out = append(out, cloneTask(t))
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
-			return out[i].CreatedAt.Before(out[j].CreatedAt)
+	if p.InstanceID != "" {
+		// Use the index: the desk and the engine list the tasks of one
+		// case far more often than everything.
+		for _, id := range s.taskIndex[key{p.Body, p.InstanceID}] {
+			match(p.Body, s.tasks[key{p.Body, id}])
 		}
-		return out[i].ID < out[j].ID
+	} else {
+		for k, t := range s.tasks {
+			match(k.body, t)
+		}
+	}
+	slices.SortFunc(out, func(a, b *store.Task) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
 	})
 	if p.Limit > 0 && len(out) > p.Limit {
 		out = out[:p.Limit]
@@ -405,8 +492,8 @@ func (s *Store) ListEvents(_ context.Context, p *store.ListEventsParams) ([]*sto
 	if p.InstanceID != "" {
 		keys = []key{{p.Body, p.InstanceID}}
 	} else {
-		for k := range s.events {
-			if k.body == p.Body {
+		for k, rec := range s.instances {
+			if k.body == p.Body && len(rec.events) > 0 {
 				keys = append(keys, k)
 			}
 		}
@@ -414,7 +501,11 @@ func (s *Store) ListEvents(_ context.Context, p *store.ListEventsParams) ([]*sto
 	}
 	var out []*store.Event
 	for _, k := range keys {
-		for _, e := range s.events[k] {
+		rec := s.instances[k]
+		if rec == nil {
+			continue
+		}
+		for _, e := range rec.events {
 			if e.Seq <= p.AfterSeq {
 				continue
 			}
@@ -449,20 +540,23 @@ func (s *Store) AcquireJobs(_ context.Context, p *store.AcquireJobsParams) ([]*s
 		}
 		due = append(due, j)
 	}
-	sort.Slice(due, func(a, b int) bool {
-		if !due[a].DueAt.Equal(due[b].DueAt) {
-			return due[a].DueAt.Before(due[b].DueAt)
+	slices.SortFunc(due, func(a, b *store.Job) int {
+		if c := a.DueAt.Compare(b.DueAt); c != 0 {
+			return c
 		}
-		return due[a].ID < due[b].ID
+		return strings.Compare(a.ID, b.ID)
 	})
 	if p.Limit > 0 && len(due) > p.Limit {
 		due = due[:p.Limit]
 	}
 	out := make([]*store.Job, len(due))
+	vals := make([]store.Job, len(due)) // the copies in one allocation
 	for i, j := range due {
 		j.LeaseOwner = p.Owner
 		j.LeaseUntil = p.Now.Add(p.LeaseFor)
-		out[i] = cloneJob(j)
+		vals[i] = *j
+		vals[i].Payload = slices.Clone(j.Payload)
+		out[i] = &vals[i]
 	}
 	return out, nil
 }
@@ -726,14 +820,28 @@ func (s *Store) GetInstances(_ context.Context, p *store.GetInstancesParams) ([]
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]*store.Instance, 0, len(p.Keys))
+	// The copies and their states in one allocation each.
+	vals := make([]store.Instance, 0, len(p.Keys))
+	size := 0
+	for _, k := range p.Keys {
+		if rec, ok := s.instances[key{k.Body, k.ID}]; ok {
+			size += len(rec.in.State)
+		}
+	}
+	states := make([]byte, 0, size)
 	for _, k := range p.Keys {
 		if k.Body == "" {
 			return nil, &store.InvalidError{Method: "GetInstances", Field: "Keys.Body", Reason: "empty"}
 		}
-		if in, ok := s.instances[key{k.Body, k.ID}]; ok {
-			c := *in
-			c.State = slices.Clone(in.State)
-			out = append(out, &c)
+		if rec, ok := s.instances[key{k.Body, k.ID}]; ok {
+			vals = append(vals, rec.in)
+			c := &vals[len(vals)-1]
+			if rec.in.State != nil {
+				start := len(states)
+				states = append(states, rec.in.State...)
+				c.State = states[start:len(states):len(states)]
+			}
+			out = append(out, c)
 		}
 	}
 	return out, nil

@@ -208,10 +208,11 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Conn, r *writeReq) er
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	// Once queued the request is answered by the writer, even when it
-	// stops: the commit may already be under way, so the caller must
-	// learn its outcome. A request queued after the writer stopped is
-	// never taken.
+	// Once queued the request is answered while the writer runs: the
+	// commit may already be under way, so the caller must learn its
+	// outcome. The queue is buffered, so a request may also be queued
+	// after Close stopped the writer (select picks among ready cases at
+	// random): then nothing will answer it, and it never ran.
 	select {
 	case err := <-r.done:
 		return err
