@@ -83,7 +83,12 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "Procedo is serving on %s (%s)\n", url, where)
-	fmt.Fprintf(stdout, "  portal  %s/portal\n  desk    %s/desk\n  API     %s/api/v1/openapi.json\n", url, url, url)
+	fmt.Fprintf(stdout, "  portal     %s/portal      (citizens)\n", url)
+	fmt.Fprintf(stdout, "  desk       %s/desk        (officials)\n", url)
+	fmt.Fprintf(stdout, "  designer   %s/designer/   (analysts)\n", url)
+	fmt.Fprintf(stdout, "  dashboard  %s/dashboard/  (admins)\n", url)
+	fmt.Fprintf(stdout, "  API        %s/api/v1/openapi.json\n", url)
+	fmt.Fprintf(stdout, "  metrics    %s/metrics\n", url)
 	if *dev {
 		fmt.Fprintf(stdout, "Development login at %s/login — demo users:\n", url)
 		for _, b := range auth.DemoDirectory().Bodies() {
