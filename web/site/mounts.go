@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -227,4 +229,39 @@ func propertyOrder(schema []byte, field string) []string {
 		}
 	}
 	return names
+}
+
+// seedWorkspace gives every body that has no bundle yet the catalogue's
+// procedures as a first revision, so an analyst opening the designer
+// starts from the procedure the portal runs.
+func (s *Site) seedWorkspace(ctx context.Context, dir auth.Directory) error {
+	files := workspace.Files{}
+	err := fs.WalkDir(ztlaccess.Bundle, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if p != "process.bpmn" && !strings.HasPrefix(p, "forms/") && !strings.HasPrefix(p, "scenarios/") {
+			return nil
+		}
+		data, err := ztlaccess.Bundle.ReadFile(p)
+		files[p] = string(data)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, b := range dir.Bodies() {
+		have, err := s.Workspace.List(ctx, b.ID)
+		if err != nil {
+			return err
+		}
+		if len(have) > 0 {
+			continue
+		}
+		if _, err := s.Workspace.Create(ctx, &workspace.CreateParams{Tenant: b.ID, Name: "Permesso di accesso alla ZTL",
+			Author: "procedo", Message: "Procedura del catalogo (templates/ztl-access)", Files: files}); err != nil {
+			return fmt.Errorf("designer workspace of %s: %w", b.ID, err)
+		}
+	}
+	return nil
 }

@@ -43,6 +43,11 @@ func TestMounts(t *testing.T) {
 	if sara.code != http.StatusOK || !strings.Contains(sara.last, "/designer/") {
 		t.Errorf("analyst GET /designer/: %d", sara.code)
 	}
+	// Each body's workspace starts with the catalogue's procedure.
+	sara.get("/designer/api/bundles")
+	if sara.code != http.StatusOK || strings.Count(sara.last, `"Permesso di accesso alla ZTL"`) != 1 {
+		t.Errorf("analyst's bundles: %d\n%s", sara.code, sara.last)
+	}
 
 	// The dashboard is for the body's admin, and counts the case filed.
 	mario.get("/dashboard/")

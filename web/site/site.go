@@ -139,6 +139,10 @@ func Open(ctx context.Context, opts Options) (*Site, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.seedWorkspace(ctx, dir); err != nil {
+		s.Close()
+		return nil, err
+	}
 	mounts, err := s.mounts(dir)
 	if err != nil {
 		s.Close()
