@@ -160,6 +160,7 @@ func Compile(schema Source, ui Source, opts Options) (*Form, error) {
 	if err != nil {
 		return nil, compileError(sd, err)
 	}
+	optimizeIntegers(compiled, sd.value)
 	f := &Form{lang: opts.Lang, schema: compiled, now: opts.Now, rawSchema: sd.value, opts: opts}
 	m := &schemaModel{doc: sd.value, index: sd.index}
 	f.root = m.build(sd.value, "", map[string]bool{})

@@ -101,5 +101,6 @@ func (f *Form) compileVariant(hidden []string) *jsonschema.Schema {
 	if err != nil {
 		return nil
 	}
+	optimizeIntegers(s, doc)
 	return s
 }
