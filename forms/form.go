@@ -52,6 +52,7 @@ type Form struct {
 	// which controls, so Hidden evaluates each rule once.
 	visRules   []*Rule
 	visibility []controlRules
+	ptrTokens  map[string][]string // control pointer → tokens, for prune
 	// variants are the schema compiled without the "required" of the
 	// controls a set of rules hides, keyed by that set (see variant.go).
 	rawSchema any

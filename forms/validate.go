@@ -60,7 +60,7 @@ func (f *Form) Validate(instance any) []FieldError {
 	if f.hasRules {
 		hidden = f.Hidden(instance)
 		if len(hidden) > 0 {
-			instance = prune(instance, hidden)
+			instance = f.prune(instance, hidden)
 		}
 	}
 	err := f.variant(hidden).Validate(instance)
