@@ -202,6 +202,7 @@ func newCompiler(opts Options) (*jsonschema.Compiler, error) {
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
 	c.UseLoader(noLoader{})
+	c.UseRegexpEngine(compileRegexp)
 	c.AssertFormat()
 	c.AssertVocabs()
 	for _, f := range format.Formats() {
