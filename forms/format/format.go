@@ -46,6 +46,20 @@ func fail(format, reason, detail string, args ...any) *Error {
 // normalize removes the spaces (and optionally dashes) people type inside
 // identifiers and upper-cases the rest.
 func normalize(s string, dropDashes bool) string {
+	// Most values arrive already normalised (the portal upper-cases them):
+	// return them as they are, without building a copy. Non-ASCII input
+	// takes the long way, which also turns invalid UTF-8 into U+FFFD.
+	clean := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 || c == ' ' || c == '\t' || (dropDashes && c == '-') || (c >= 'a' && c <= 'z') {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {

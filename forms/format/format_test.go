@@ -156,3 +156,28 @@ func FuzzCodiceFiscale(f *testing.F) {
 		_ = Email(s)
 	})
 }
+
+// TestNormalize covers both ways through normalize: values already
+// normalised come back as they are; the others lose spaces (and dashes)
+// and are upper-cased, with invalid UTF-8 turned into U+FFFD.
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		in         string
+		dropDashes bool
+		want       string
+	}{
+		{in: "RSSMRA85T10A562S", want: "RSSMRA85T10A562S"},
+		{in: "rssmra85t10a562s", want: "RSSMRA85T10A562S"},
+		{in: "IT60 X054 2811", want: "IT60X0542811"},
+		{in: "AB-123\tCD", dropDashes: true, want: "AB123CD"},
+		{in: "AB-123", want: "AB-123"},
+		{in: "", want: ""},
+		{in: "AB\xff", want: "AB\uFFFD"},
+		{in: "àb", want: "àB"},
+	}
+	for _, tc := range tests {
+		if got := normalize(tc.in, tc.dropDashes); got != tc.want {
+			t.Errorf("normalize(%q, %v) = %q, want %q", tc.in, tc.dropDashes, got, tc.want)
+		}
+	}
+}
