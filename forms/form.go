@@ -58,6 +58,8 @@ type Form struct {
 	rawSchema any
 	opts      Options
 	variants  variantCache
+	// hiddenSets maps rule outcomes to hidden controls and variant.
+	hiddenSets hiddenCache
 }
 
 // SchemaError is a broken schema or UI schema: it says which document,

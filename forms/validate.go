@@ -57,13 +57,14 @@ func (f *Form) ValidateJSON(data []byte) ([]FieldError, error) {
 // neither checked nor required (see Prune).
 func (f *Form) Validate(instance any) []FieldError {
 	var hidden []string
+	schema := f.schema
 	if f.hasRules {
-		hidden = f.Hidden(instance)
+		hidden, schema = f.hiddenVariant(instance)
 		if len(hidden) > 0 {
 			instance = f.prune(instance, hidden)
 		}
 	}
-	err := f.variant(hidden).Validate(instance)
+	err := schema.Validate(instance)
 	if err == nil {
 		return nil
 	}
