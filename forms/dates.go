@@ -3,6 +3,7 @@ package forms
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -116,6 +117,33 @@ func (b dateBound) resolve(now time.Time) string {
 type dateBounds struct {
 	min, max *dateBound
 	now      func() time.Time
+	// limits caches the bounds resolved for one day: they change at
+	// midnight in Rome, not at every validation.
+	limits atomic.Pointer[dayLimits]
+}
+
+type dayLimits struct {
+	year     int
+	yday     int
+	min, max string
+}
+
+// limitsFor returns the bounds resolved for the day of now.
+func (d *dateBounds) limitsFor(now time.Time) *dayLimits {
+	t := now.In(rome)
+	y, yd := t.Year(), t.YearDay()
+	if l := d.limits.Load(); l != nil && l.year == y && l.yday == yd {
+		return l
+	}
+	l := &dayLimits{year: y, yday: yd}
+	if d.min != nil {
+		l.min = d.min.resolve(now)
+	}
+	if d.max != nil {
+		l.max = d.max.resolve(now)
+	}
+	d.limits.Store(l)
+	return l
 }
 
 func (d *dateBounds) Validate(ctx *jsonschema.ValidatorContext, v any) {
@@ -126,14 +154,14 @@ func (d *dateBounds) Validate(ctx *jsonschema.ValidatorContext, v any) {
 	if _, err := time.Parse(time.DateOnly, s); err != nil {
 		return // the format keyword reports it
 	}
-	now := d.now()
+	lims := d.limitsFor(d.now())
 	if d.min != nil {
-		if lim := d.min.resolve(now); s < lim {
+		if lim := lims.min; s < lim {
 			ctx.AddError(&dateBoundKind{keyword: "dateMinimum", bound: *d.min, limit: lim, got: s})
 		}
 	}
 	if d.max != nil {
-		if lim := d.max.resolve(now); s > lim {
+		if lim := lims.max; s > lim {
 			ctx.AddError(&dateBoundKind{keyword: "dateMaximum", bound: *d.max, limit: lim, got: s})
 		}
 	}
@@ -176,7 +204,7 @@ func datesVocabulary(now func() time.Time) (*jsonschema.Vocabulary, error) {
 		URL:    datesVocabURL,
 		Schema: sch,
 		Compile: func(_ *jsonschema.CompilerContext, obj map[string]any) (jsonschema.SchemaExt, error) {
-			var d dateBounds
+			d := &dateBounds{}
 			for _, k := range []string{"dateMinimum", "dateMaximum"} {
 				s, ok := obj[k].(string)
 				if !ok {
@@ -196,7 +224,7 @@ func datesVocabulary(now func() time.Time) (*jsonschema.Vocabulary, error) {
 				return nil, nil
 			}
 			d.now = now
-			return &d, nil
+			return d, nil
 		},
 	}, nil
 }

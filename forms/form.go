@@ -52,11 +52,14 @@ type Form struct {
 	// which controls, so Hidden evaluates each rule once.
 	visRules   []*Rule
 	visibility []controlRules
+	ptrTokens  map[string][]string // control pointer → tokens, for prune
 	// variants are the schema compiled without the "required" of the
 	// controls a set of rules hides, keyed by that set (see variant.go).
 	rawSchema any
 	opts      Options
 	variants  variantCache
+	// hiddenSets maps rule outcomes to hidden controls and variant.
+	hiddenSets hiddenCache
 }
 
 // SchemaError is a broken schema or UI schema: it says which document,
@@ -160,6 +163,7 @@ func Compile(schema Source, ui Source, opts Options) (*Form, error) {
 	if err != nil {
 		return nil, compileError(sd, err)
 	}
+	optimizeIntegers(compiled, sd.value)
 	f := &Form{lang: opts.Lang, schema: compiled, now: opts.Now, rawSchema: sd.value, opts: opts}
 	m := &schemaModel{doc: sd.value, index: sd.index}
 	f.root = m.build(sd.value, "", map[string]bool{})
@@ -200,6 +204,7 @@ func newCompiler(opts Options) (*jsonschema.Compiler, error) {
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
 	c.UseLoader(noLoader{})
+	c.UseRegexpEngine(compileRegexp)
 	c.AssertFormat()
 	c.AssertVocabs()
 	for _, f := range format.Formats() {

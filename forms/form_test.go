@@ -276,3 +276,28 @@ func TestDefaultLayout(t *testing.T) {
 		t.Fatalf("a form without Categorization has one step, got %d", len(f.Steps()))
 	}
 }
+
+// TestHiddenVariantSameAsHidden checks that the cache keyed by rule
+// outcomes gives, for every combination of the ZTL rules, the controls
+// Hidden computes and the variant of those controls.
+func TestHiddenVariantSameAsHidden(t *testing.T) {
+	f := ztlForm(t)
+	for _, titolo := range []any{"residente", "dimorante", "lavoratore", "assistenza", nil} {
+		for _, diverso := range []any{true, false, nil} {
+			for range 2 { // the second round is served by the cache
+				data := set(set(ztlData(t), "/titolo", titolo), "/veicolo/intestatario_diverso", diverso)
+				want := f.Hidden(data)
+				got, schema := f.hiddenVariant(data)
+				if strings.Join(got, ",") != strings.Join(want, ",") {
+					t.Errorf("titolo=%v diverso=%v: hidden %v, want %v", titolo, diverso, got, want)
+				}
+				if schema != f.variant(want) {
+					t.Errorf("titolo=%v diverso=%v: not the variant of %v", titolo, diverso, want)
+				}
+			}
+		}
+	}
+	if len(f.hiddenSets.m) < 2 {
+		t.Errorf("%d rule outcomes cached", len(f.hiddenSets.m))
+	}
+}

@@ -3,8 +3,11 @@ package forms
 import "strconv"
 
 // lookup returns the value at the data pointer ptr.
-func lookup(v any, ptr string) (any, bool) {
-	for _, t := range pointerTokens(ptr) {
+func lookup(v any, ptr string) (any, bool) { return lookupTokens(v, pointerTokens(ptr)) }
+
+// lookupTokens returns the value at the pointer split into toks.
+func lookupTokens(v any, toks []string) (any, bool) {
+	for _, t := range toks {
 		switch c := v.(type) {
 		case map[string]any:
 			next, ok := c[t]
@@ -29,7 +32,11 @@ func lookup(v any, ptr string) (any, bool) {
 // data does not hold: "show the vehicle section when has_vehicle is true"
 // keeps it hidden until the citizen answers.
 func (r *Rule) holds(data any) bool {
-	v, ok := lookup(data, r.Pointer)
+	toks := r.toks
+	if toks == nil && r.Pointer != "" {
+		toks = pointerTokens(r.Pointer) // a Rule built outside the ui builder
+	}
+	v, ok := lookupTokens(data, toks)
 	if !ok {
 		return false
 	}
@@ -126,7 +133,8 @@ func (f *Form) Hidden(data any) []string {
 		state = buf[:len(f.visRules)]
 	}
 	var out []string
-	for _, cv := range f.visibility {
+	for i := range f.visibility {
+		cv := &f.visibility[i]
 		for _, ri := range cv.rules {
 			if state[ri] == 0 {
 				state[ri] = 1
@@ -166,6 +174,10 @@ func (f *Form) indexVisibility() {
 		if e.Type == TypeControl {
 			if len(above) > 0 {
 				f.visibility = append(f.visibility, controlRules{pointer: e.Pointer, rules: above})
+				if f.ptrTokens == nil {
+					f.ptrTokens = map[string][]string{}
+				}
+				f.ptrTokens[e.Pointer] = pointerTokens(e.Pointer)
 			}
 			return
 		}
@@ -209,15 +221,29 @@ func (f *Form) Prune(data any) any {
 	if len(hidden) == 0 {
 		return data
 	}
-	return prune(data, hidden)
+	return f.prune(data, hidden)
 }
 
-func prune(data any, ptrs []string) any {
+// prune drops the values at the hidden pointers ptrs, split once at
+// Compile for the controls under a rule (as Hidden returns them).
+func (f *Form) prune(data any, ptrs []string) any {
+	return pruneWith(data, ptrs, func(p string) []string {
+		if t, ok := f.ptrTokens[p]; ok {
+			return t
+		}
+		return pointerTokens(p)
+	})
+}
+
+func prune(data any, ptrs []string) any { return pruneWith(data, ptrs, pointerTokens) }
+
+func pruneWith(data any, ptrs []string, tokens func(string) []string) any {
 	for _, p := range ptrs {
-		if _, ok := lookup(data, p); !ok {
+		toks := tokens(p)
+		if _, ok := lookupTokens(data, toks); !ok {
 			continue // nothing to drop: no copy
 		}
-		data = without(data, pointerTokens(p))
+		data = without(data, toks)
 	}
 	return data
 }

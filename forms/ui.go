@@ -120,6 +120,7 @@ type Rule struct {
 
 	fast   int
 	values []any
+	toks   []string // Pointer split once: holds runs on every validation
 }
 
 type uiBuilder struct {
@@ -435,7 +436,7 @@ func (b *uiBuilder) rule(raw any, ptr string) (*Rule, error) {
 	if err != nil {
 		return nil, b.fail(ptr+"/condition/schema", "%v", err)
 	}
-	r := &Rule{Effect: eff, Scope: scope, Pointer: dptr, SchemaJSON: js}
+	r := &Rule{Effect: eff, Scope: scope, Pointer: dptr, SchemaJSON: js, toks: pointerTokens(dptr)}
 	r.setFast(sch)
 	b.ruleSchemas = append(b.ruleSchemas, r)
 	b.ruleRaw = append(b.ruleRaw, sch)

@@ -57,13 +57,14 @@ func (f *Form) ValidateJSON(data []byte) ([]FieldError, error) {
 // neither checked nor required (see Prune).
 func (f *Form) Validate(instance any) []FieldError {
 	var hidden []string
+	schema := f.schema
 	if f.hasRules {
-		hidden = f.Hidden(instance)
+		hidden, schema = f.hiddenVariant(instance)
 		if len(hidden) > 0 {
-			instance = prune(instance, hidden)
+			instance = f.prune(instance, hidden)
 		}
 	}
-	err := f.variant(hidden).Validate(instance)
+	err := schema.Validate(instance)
 	if err == nil {
 		return nil
 	}
@@ -73,18 +74,31 @@ func (f *Form) Validate(instance any) []FieldError {
 	}
 	c := collector{f: f, seen: map[string]bool{}, hidden: hidden}
 	c.walk(ve)
-	out := c.out
-	sort.SliceStable(out, func(i, j int) bool {
-		oi, oj := f.position(out[i].Pointer), f.position(out[j].Pointer)
-		if oi != oj {
-			return oi < oj
-		}
-		return out[i].Pointer < out[j].Pointer
-	})
-	if len(out) == 0 {
+	if len(c.out) == 0 {
 		return nil
 	}
+	// The layout position of each error is found once, not at every
+	// comparison of the sort.
+	ranked := make([]rankedError, len(c.out))
+	for i, e := range c.out {
+		ranked[i] = rankedError{pos: f.position(e.Pointer), err: e}
+	}
+	sort.SliceStable(ranked, func(i, j int) bool {
+		if ranked[i].pos != ranked[j].pos {
+			return ranked[i].pos < ranked[j].pos
+		}
+		return ranked[i].err.Pointer < ranked[j].err.Pointer
+	})
+	out := c.out
+	for i := range ranked {
+		out[i] = ranked[i].err
+	}
 	return out
+}
+
+type rankedError struct {
+	pos int
+	err FieldError
 }
 
 // position is the order of a data pointer in the layout (unknown last).

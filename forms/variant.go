@@ -101,5 +101,65 @@ func (f *Form) compileVariant(hidden []string) *jsonschema.Schema {
 	if err != nil {
 		return nil
 	}
+	optimizeIntegers(s, doc)
 	return s
+}
+
+// Rule outcomes → hidden controls and variant.
+//
+// Validate needs, for each instance, the hidden controls and the variant
+// for them. Both depend only on which SHOW/HIDE rules hide, so with up to
+// 64 such rules the outcomes make a bit mask that keys a cache of the two:
+// a validation then builds neither the list of hidden controls nor the
+// variant cache's string key.
+
+const maxHiddenSets = 256
+
+type hiddenSet struct {
+	hidden []string // shared: read only
+	schema *jsonschema.Schema
+}
+
+type hiddenCache struct {
+	mu sync.RWMutex
+	m  map[uint64]*hiddenSet
+}
+
+// hiddenVariant returns Hidden(data) and the schema to validate it with.
+func (f *Form) hiddenVariant(data any) ([]string, *jsonschema.Schema) {
+	if len(f.visRules) > 64 || f.layout == nil {
+		h := f.Hidden(data)
+		return h, f.variant(h)
+	}
+	var mask uint64
+	for i, r := range f.visRules {
+		if !r.visible(data) {
+			mask |= 1 << i
+		}
+	}
+	f.hiddenSets.mu.RLock()
+	e := f.hiddenSets.m[mask]
+	f.hiddenSets.mu.RUnlock()
+	if e != nil {
+		return e.hidden, e.schema
+	}
+	var hidden []string
+	for _, cv := range f.visibility {
+		for _, ri := range cv.rules {
+			if mask&(1<<ri) != 0 {
+				hidden = append(hidden, cv.pointer)
+				break
+			}
+		}
+	}
+	e = &hiddenSet{hidden: hidden, schema: f.variant(hidden)}
+	f.hiddenSets.mu.Lock()
+	if f.hiddenSets.m == nil {
+		f.hiddenSets.m = map[uint64]*hiddenSet{}
+	}
+	if len(f.hiddenSets.m) < maxHiddenSets {
+		f.hiddenSets.m[mask] = e
+	}
+	f.hiddenSets.mu.Unlock()
+	return e.hidden, e.schema
 }

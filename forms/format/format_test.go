@@ -2,6 +2,7 @@ package format
 
 import (
 	"errors"
+	"net/mail"
 	"testing"
 )
 
@@ -154,5 +155,84 @@ func FuzzCodiceFiscale(f *testing.F) {
 		_ = Targa(s)
 		_ = Telefono(s)
 		_ = Email(s)
+	})
+}
+
+// TestNormalize covers both ways through normalize: values already
+// normalised come back as they are; the others lose spaces (and dashes)
+// and are upper-cased, with invalid UTF-8 turned into U+FFFD.
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		in         string
+		dropDashes bool
+		want       string
+	}{
+		{in: "RSSMRA85T10A562S", want: "RSSMRA85T10A562S"},
+		{in: "rssmra85t10a562s", want: "RSSMRA85T10A562S"},
+		{in: "IT60 X054 2811", want: "IT60X0542811"},
+		{in: "AB-123\tCD", dropDashes: true, want: "AB123CD"},
+		{in: "AB-123", want: "AB-123"},
+		{in: "", want: ""},
+		{in: "AB\xff", want: "AB\uFFFD"},
+		{in: "àb", want: "àB"},
+	}
+	for _, tc := range tests {
+		if got := normalize(tc.in, tc.dropDashes); got != tc.want {
+			t.Errorf("normalize(%q, %v) = %q, want %q", tc.in, tc.dropDashes, got, tc.want)
+		}
+	}
+}
+
+var addressSeeds = []struct {
+	in    string
+	plain bool
+}{
+	{in: "maria.esposito@example.it", plain: true},
+	{in: "a+tag_1%x-y@sub-dom.example.it", plain: true},
+	{in: "A@B", plain: true},
+	{in: ".a@example.it"},
+	{in: "a.@example.it"},
+	{in: "a..b@example.it"},
+	{in: "a@example..it"},
+	{in: "a@.example.it"},
+	{in: "@example.it"},
+	{in: "a@"},
+	{in: "a@b@c.it"},
+	{in: "\"a b\"@example.it"},
+	{in: "Maria <m@example.it>"},
+	{in: "mà@example.it"},
+	{in: "a!b@example.it"},
+	{in: "a@[127.0.0.1]"},
+}
+
+// TestPlainAddress checks which addresses skip net/mail, and that the
+// check gives the same verdict either way.
+func TestPlainAddress(t *testing.T) {
+	for _, tc := range addressSeeds {
+		if got := plainAddress(tc.in); got != tc.plain {
+			t.Errorf("plainAddress(%q) = %v, want %v", tc.in, got, tc.plain)
+		}
+		if tc.plain {
+			if a, err := mail.ParseAddress(tc.in); err != nil || a.Address != tc.in || a.Name != "" {
+				t.Errorf("net/mail does not take %q as it is: %v, %v", tc.in, a, err)
+			}
+		}
+	}
+}
+
+// FuzzPlainAddress: every address plainAddress takes, net/mail parses as
+// an address equal to the input and without a name.
+func FuzzPlainAddress(f *testing.F) {
+	for _, tc := range addressSeeds {
+		f.Add(tc.in)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !plainAddress(s) {
+			return
+		}
+		a, err := mail.ParseAddress(s)
+		if err != nil || a.Address != s || a.Name != "" {
+			t.Fatalf("plainAddress(%q) but net/mail gives %v, %v", s, a, err)
+		}
 	})
 }
