@@ -611,3 +611,33 @@ func (s *Store) NextNumber(ctx context.Context, p *store.NextNumberParams) (int6
 	}
 	return n, nil
 }
+
+var _ store.JobReleaser = (*Store)(nil)
+
+// ReleaseJobs implements store.JobReleaser: the lease is cleared in one
+// UPDATE and, when it released anything, a NOTIFY wakes the runners of
+// every node so that one of them takes the jobs at once.
+func (s *Store) ReleaseJobs(ctx context.Context, p *store.ReleaseJobsParams) (int, error) {
+	if p.Owner == "" {
+		return 0, &store.InvalidError{Method: "ReleaseJobs", Field: "Owner", Reason: "empty"}
+	}
+	if len(p.IDs) == 0 {
+		return 0, nil
+	}
+	var n int
+	err := s.pool.QueryRow(ctx, `WITH u AS (
+			UPDATE jobs SET lease_owner = '', lease_until = NULL, due_at = LEAST(due_at, $3)
+			WHERE ($1 = '' OR body = $1) AND id = ANY($2) AND lease_owner = $4 AND status = 'pending'
+			RETURNING 1)
+		SELECT count(*) FROM u`, p.Body, p.IDs, p.Now, p.Owner).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("storepg: release jobs: %w", err)
+	}
+	if n > 0 {
+		if _, err := s.pool.Exec(ctx, `SELECT pg_notify($1, $2)`, Channel, s.schema); err != nil {
+			return n, fmt.Errorf("storepg: release jobs: notify: %w", err)
+		}
+		s.signal()
+	}
+	return n, nil
+}

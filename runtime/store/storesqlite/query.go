@@ -622,3 +622,38 @@ func (s *Store) NextNumber(ctx context.Context, p *store.NextNumberParams) (int6
 	}
 	return n, nil
 }
+
+var _ store.JobReleaser = (*Store)(nil)
+
+// ReleaseJobs implements store.JobReleaser.
+func (s *Store) ReleaseJobs(ctx context.Context, p *store.ReleaseJobsParams) (int, error) {
+	if p.Owner == "" {
+		return 0, &store.InvalidError{Method: "ReleaseJobs", Field: "Owner", Reason: "empty"}
+	}
+	if len(p.IDs) == 0 {
+		return 0, nil
+	}
+	now := p.Now.UnixMicro()
+	n := 0
+	err := s.write(ctx, func(tx *sql.Conn, r *writeReq) error {
+		n = 0
+		for _, id := range p.IDs {
+			res, err := s.exec(tx, `UPDATE jobs SET lease_owner = '', lease_until = NULL, due_at = MIN(due_at, ?)
+				WHERE (? = '' OR body = ?) AND id = ? AND lease_owner = ? AND status = 'pending'`, now, p.Body, p.Body, id, p.Owner)
+			if err != nil {
+				return err
+			}
+			k, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += int(k)
+		}
+		r.notify = n > 0
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storesqlite: release jobs: %w", err)
+	}
+	return n, nil
+}
