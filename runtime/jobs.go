@@ -80,11 +80,26 @@ type outcome struct {
 	// changes applied: the first attempt at the step starts from it
 	// instead of loading the instance again.
 	loaded *run
+	// started: the handler was called (a service job whose runner was
+	// not cancelled before).
+	started bool
 }
+
+// shutdownGrace bounds the work a runner still does after its context
+// is cancelled: recording the outcome of the handlers that ran and
+// releasing the jobs it did not start.
+const shutdownGrace = 10 * time.Second
 
 // runBatch runs the handlers of a batch of jobs concurrently, then builds
 // one step per job and commits them together. Jobs of the same instance
 // go in successive commits.
+//
+// When ctx is cancelled meanwhile (the server shuts down), no further
+// handler starts; the steps of the handlers that ran are still committed,
+// under a detached context bounded by shutdownGrace, so that their side
+// effects are not repeated; every other job of the batch is released
+// (store.JobReleaser) so that another engine takes it at once instead of
+// waiting out the lease.
 func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 	outs := make([]*outcome, len(jobs))
 	vals := make([]outcome, len(jobs)) // one allocation for the batch
@@ -99,16 +114,22 @@ func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 			_ = json.Unmarshal(j.Payload, &p)
 			outs[i].target = p.Target
 		}
-		if j.Kind != jobService {
+		if j.Kind != jobService || ctx.Err() != nil {
 			continue
 		}
 		if e.opts.Workers == 1 {
 			// One worker: no goroutine to hand the job to.
+			outs[i].started = true
 			e.runHandler(ctx, outs[i], preloaded[store.InstanceKey{Body: j.Body, ID: j.InstanceID}])
 			continue
 		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			continue
+		}
+		outs[i].started = true
 		wg.Add(1)
-		sem <- struct{}{}
 		go func(o *outcome) {
 			defer wg.Done()
 			defer func() { <-sem }()
@@ -118,6 +139,23 @@ func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 	wg.Wait()
 
 	pending := outs
+	if ctx.Err() != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+		defer cancel()
+		var release []string
+		pending = pending[:0:0]
+		for _, o := range outs {
+			// A handler that failed because of the cancellation did not
+			// fail for its own reasons: no attempt is counted.
+			if o.started && (o.err == nil || !errors.Is(o.err, context.Canceled)) {
+				pending = append(pending, o)
+			} else {
+				release = append(release, o.job.ID)
+			}
+		}
+		e.release(ctx, release)
+	}
 	for len(pending) > 0 {
 		var round, later []*outcome
 		seen := map[[2]string]bool{}
@@ -134,6 +172,24 @@ func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 		pending = later
 	}
 	return ctx.Err()
+}
+
+// release gives back jobs this engine leased but will not run, when the
+// store can (store.JobReleaser); otherwise they wait out their lease.
+func (e *Engine) release(ctx context.Context, ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	rl, ok := e.st.(store.JobReleaser)
+	if !ok {
+		return
+	}
+	n, err := rl.ReleaseJobs(ctx, &store.ReleaseJobsParams{Owner: e.opts.Owner, IDs: ids, Now: e.Now().UTC()})
+	if err != nil {
+		e.log.Warn("releasing jobs on shutdown", "owner", e.opts.Owner, "jobs", len(ids), "err", err)
+		return
+	}
+	e.log.Info("jobs released on shutdown", "owner", e.opts.Owner, "released", n)
 }
 
 // preload reads the instances of the service jobs of a batch in one
