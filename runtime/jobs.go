@@ -29,6 +29,14 @@ func (e *Engine) ProcessJobs(ctx context.Context) (int, error) {
 			return total, nil
 		}
 		total += len(jobs)
+		if len(jobs) == e.opts.BatchSize {
+			// A full batch: there may be more, wake an idle loop of
+			// RunJobs (the store's wake-up reaches only one).
+			select {
+			case e.more <- struct{}{}:
+			default:
+			}
+		}
 		if err := e.runBatch(ctx, jobs); err != nil {
 			return total, err
 		}
@@ -36,10 +44,25 @@ func (e *Engine) ProcessJobs(ctx context.Context) (int, error) {
 }
 
 // RunJobs runs jobs until ctx is done, sleeping until the next job is due
-// or the store signals new work. It may run in several goroutines of one
-// engine at once: each acquires its own batches (leases keep them apart),
-// which overlaps the round trips of one batch with the work of another.
+// or the store signals new work. It keeps Options.Runners batches in
+// flight, each loop acquiring its own (leases keep them apart), which
+// overlaps the commit of one batch with the work of another. It may also
+// be called from several goroutines. When ctx is cancelled it returns
+// after the handlers it started have finished and their steps are
+// committed, and it releases the jobs it leased but did not start.
 func (e *Engine) RunJobs(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for range e.opts.Runners - 1 {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = e.runLoop(ctx) }()
+	}
+	err := e.runLoop(ctx)
+	wg.Wait()
+	return err
+}
+
+// runLoop is one of RunJobs' loops.
+func (e *Engine) runLoop(ctx context.Context) error {
 	wake := e.st.WakeUp()
 	for {
 		if _, err := e.ProcessJobs(ctx); err != nil {
@@ -60,6 +83,7 @@ func (e *Engine) RunJobs(ctx context.Context) error {
 			timer.Stop()
 			return nil
 		case <-wake:
+		case <-e.more:
 		case <-timer.C:
 		}
 		timer.Stop()

@@ -67,13 +67,21 @@ func benchReference(b *testing.B, kind string) {
 	}
 	st := openStore(b, loc)
 	slots := make(chan struct{}, inFlight)
-	// On PostgreSQL a runner and its handler workers mostly wait on round
-	// trips (one load per job): more of them keep the database busy.
-	runners, workers := 1, 4
+	// Four batches in flight (the engine's default Runners): the store's
+	// group commit writes their steps with one fsync (SQLite) or in one
+	// round trip (PostgreSQL). On PostgreSQL the handler workers mostly
+	// wait on round trips: more of them keep the database busy.
+	runners, workers := 4, 4
 	if kind == "postgres" {
-		runners, workers = 4, 8
+		workers = 8
 	}
-	e, err := runtime.New(runtime.Options{Store: st, BatchSize: 64, Workers: workers, Logger: quiet(),
+	if v := os.Getenv("PROCEDO_BENCH_RUNNERS"); v != "" {
+		// For experiments: "RUNNERS WORKERS".
+		if _, err := fmt.Sscan(v, &runners, &workers); err != nil {
+			b.Fatalf("PROCEDO_BENCH_RUNNERS=%q: %v", v, err)
+		}
+	}
+	e, err := runtime.New(runtime.Options{Store: st, BatchSize: 64, Workers: workers, Runners: runners, Logger: quiet(),
 		Handlers: map[string]runtime.Handler{"ztl.verifica-targa": runtime.Service(func(_ context.Context, _ *runtime.ServiceCall, v *ztlVars) error {
 			v.Valida = len(v.Targa) == 7
 			select {
@@ -94,10 +102,8 @@ func benchReference(b *testing.B, kind string) {
 		b.Fatal(err)
 	}
 	var wg sync.WaitGroup
-	for range runners {
-		wg.Add(1)
-		go func() { defer wg.Done(); _ = e.RunJobs(ctx) }()
-	}
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = e.RunJobs(ctx) }()
 	vars := []byte(`{"targa":"AB123CD"}`)
 	b.ResetTimer()
 	begin := time.Now()
