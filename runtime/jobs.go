@@ -152,6 +152,12 @@ func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 		case <-ctx.Done():
 			continue
 		}
+		if ctx.Err() != nil {
+			// Both cases were ready and select picked the slot: no
+			// handler starts after the cancellation.
+			<-sem
+			continue
+		}
 		outs[i].started = true
 		wg.Add(1)
 		go func(o *outcome) {
