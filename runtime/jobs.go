@@ -173,7 +173,7 @@ func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 		defer cancel()
-		var release []string
+		var release []*store.Job
 		pending = pending[:0:0]
 		for _, o := range outs {
 			// A handler that failed because of the cancellation did not
@@ -181,7 +181,7 @@ func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 			if o.started && (o.err == nil || !errors.Is(o.err, context.Canceled)) {
 				pending = append(pending, o)
 			} else {
-				release = append(release, o.job.ID)
+				release = append(release, o.job)
 			}
 		}
 		e.release(ctx, release)
@@ -205,21 +205,33 @@ func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 }
 
 // release gives back jobs this engine leased but will not run, when the
-// store can (store.JobReleaser); otherwise they wait out their lease.
-func (e *Engine) release(ctx context.Context, ids []string) {
-	if len(ids) == 0 {
+// store can (store.JobReleaser); otherwise they wait out their lease. One
+// call per body, so that the store addresses the jobs by primary key.
+func (e *Engine) release(ctx context.Context, jobs []*store.Job) {
+	if len(jobs) == 0 {
 		return
 	}
 	rl, ok := e.st.(store.JobReleaser)
 	if !ok {
 		return
 	}
-	n, err := rl.ReleaseJobs(ctx, &store.ReleaseJobsParams{Owner: e.opts.Owner, IDs: ids, Now: e.Now().UTC()})
-	if err != nil {
-		e.log.Warn("releasing jobs on shutdown", "owner", e.opts.Owner, "jobs", len(ids), "err", err)
-		return
+	byBody := map[string][]string{}
+	var bodies []string
+	for _, j := range jobs {
+		if byBody[j.Body] == nil {
+			bodies = append(bodies, j.Body)
+		}
+		byBody[j.Body] = append(byBody[j.Body], j.ID)
 	}
-	e.log.Info("jobs released on shutdown", "owner", e.opts.Owner, "released", n)
+	released := 0
+	for _, b := range bodies {
+		n, err := rl.ReleaseJobs(ctx, &store.ReleaseJobsParams{Body: b, Owner: e.opts.Owner, IDs: byBody[b], Now: e.Now().UTC()})
+		if err != nil {
+			e.log.Warn("releasing jobs on shutdown", "owner", e.opts.Owner, "body", b, "jobs", len(byBody[b]), "err", err)
+		}
+		released += n
+	}
+	e.log.Info("jobs released on shutdown", "owner", e.opts.Owner, "released", released)
 }
 
 // preload reads the instances of the service jobs of a batch in one
