@@ -49,8 +49,15 @@ type Options struct {
 	// BatchSize is how many jobs a runner acquires and commits at once
 	// (default 64).
 	BatchSize int
-	// Workers run job handlers concurrently (default 4).
+	// Workers run the job handlers of one batch concurrently (default 4).
 	Workers int
+	// Runners is how many batches one RunJobs call keeps in flight
+	// (default 4): while one batch waits for its commit another is
+	// acquired and run, and the stores' group commit writes their steps
+	// in one transaction, so an fsync (SQLite) or a round trip
+	// (PostgreSQL) serves several batches. Up to Runners × Workers
+	// handlers run at once.
+	Runners int
 	// Calendar of legal terms (default Europe/Rome, national holidays).
 	Calendar *Calendar
 	// Observer, when set, is told about every committed step (metrics).
@@ -69,6 +76,9 @@ type Engine struct {
 	mu          sync.RWMutex
 	defs        map[string]*Definition // by hash
 	latestCache map[[2]string]latestEntry
+	// more wakes idle loops of RunJobs when one of them acquired a full
+	// batch.
+	more chan struct{}
 
 	parkMu sync.Mutex
 	parked map[store.InstanceKey]parkedRun
@@ -171,6 +181,9 @@ func New(opts Options) (*Engine, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = 4
 	}
+	if opts.Runners <= 0 {
+		opts.Runners = 4
+	}
 	if opts.Calendar == nil {
 		opts.Calendar = &Calendar{Location: loadRome()}
 	}
@@ -180,7 +193,7 @@ func New(opts Options) (*Engine, error) {
 	}
 	opts.Handlers = handlers // SetHandler must not write into the caller's map
 	return &Engine{st: opts.Store, opts: opts, log: opts.Logger, cal: opts.Calendar, defs: map[string]*Definition{},
-		latestCache: map[[2]string]latestEntry{}}, nil
+		latestCache: map[[2]string]latestEntry{}, more: make(chan struct{}, opts.Runners)}, nil
 }
 
 // Store returns the engine's store.

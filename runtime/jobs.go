@@ -29,6 +29,14 @@ func (e *Engine) ProcessJobs(ctx context.Context) (int, error) {
 			return total, nil
 		}
 		total += len(jobs)
+		if len(jobs) == e.opts.BatchSize {
+			// A full batch: there may be more, wake an idle loop of
+			// RunJobs (the store's wake-up reaches only one).
+			select {
+			case e.more <- struct{}{}:
+			default:
+			}
+		}
 		if err := e.runBatch(ctx, jobs); err != nil {
 			return total, err
 		}
@@ -36,10 +44,25 @@ func (e *Engine) ProcessJobs(ctx context.Context) (int, error) {
 }
 
 // RunJobs runs jobs until ctx is done, sleeping until the next job is due
-// or the store signals new work. It may run in several goroutines of one
-// engine at once: each acquires its own batches (leases keep them apart),
-// which overlaps the round trips of one batch with the work of another.
+// or the store signals new work. It keeps Options.Runners batches in
+// flight, each loop acquiring its own (leases keep them apart), which
+// overlaps the commit of one batch with the work of another. It may also
+// be called from several goroutines. When ctx is cancelled it returns
+// after the handlers it started have finished and their steps are
+// committed, and it releases the jobs it leased but did not start.
 func (e *Engine) RunJobs(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for range e.opts.Runners - 1 {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = e.runLoop(ctx) }()
+	}
+	err := e.runLoop(ctx)
+	wg.Wait()
+	return err
+}
+
+// runLoop is one of RunJobs' loops.
+func (e *Engine) runLoop(ctx context.Context) error {
 	wake := e.st.WakeUp()
 	for {
 		if _, err := e.ProcessJobs(ctx); err != nil {
@@ -60,6 +83,7 @@ func (e *Engine) RunJobs(ctx context.Context) error {
 			timer.Stop()
 			return nil
 		case <-wake:
+		case <-e.more:
 		case <-timer.C:
 		}
 		timer.Stop()
@@ -80,11 +104,26 @@ type outcome struct {
 	// changes applied: the first attempt at the step starts from it
 	// instead of loading the instance again.
 	loaded *run
+	// started: the handler was called (a service job whose runner was
+	// not cancelled before).
+	started bool
 }
+
+// shutdownGrace bounds the work a runner still does after its context
+// is cancelled: recording the outcome of the handlers that ran and
+// releasing the jobs it did not start.
+const shutdownGrace = 10 * time.Second
 
 // runBatch runs the handlers of a batch of jobs concurrently, then builds
 // one step per job and commits them together. Jobs of the same instance
 // go in successive commits.
+//
+// When ctx is cancelled meanwhile (the server shuts down), no further
+// handler starts; the steps of the handlers that ran are still committed,
+// under a detached context bounded by shutdownGrace, so that their side
+// effects are not repeated; every other job of the batch is released
+// (store.JobReleaser) so that another engine takes it at once instead of
+// waiting out the lease.
 func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 	outs := make([]*outcome, len(jobs))
 	vals := make([]outcome, len(jobs)) // one allocation for the batch
@@ -99,16 +138,28 @@ func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 			_ = json.Unmarshal(j.Payload, &p)
 			outs[i].target = p.Target
 		}
-		if j.Kind != jobService {
+		if j.Kind != jobService || ctx.Err() != nil {
 			continue
 		}
 		if e.opts.Workers == 1 {
 			// One worker: no goroutine to hand the job to.
+			outs[i].started = true
 			e.runHandler(ctx, outs[i], preloaded[store.InstanceKey{Body: j.Body, ID: j.InstanceID}])
 			continue
 		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			continue
+		}
+		if ctx.Err() != nil {
+			// Both cases were ready and select picked the slot: no
+			// handler starts after the cancellation.
+			<-sem
+			continue
+		}
+		outs[i].started = true
 		wg.Add(1)
-		sem <- struct{}{}
 		go func(o *outcome) {
 			defer wg.Done()
 			defer func() { <-sem }()
@@ -118,6 +169,23 @@ func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 	wg.Wait()
 
 	pending := outs
+	if ctx.Err() != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+		defer cancel()
+		var release []*store.Job
+		pending = pending[:0:0]
+		for _, o := range outs {
+			// A handler that failed because of the cancellation did not
+			// fail for its own reasons: no attempt is counted.
+			if o.started && (o.err == nil || !errors.Is(o.err, context.Canceled)) {
+				pending = append(pending, o)
+			} else {
+				release = append(release, o.job)
+			}
+		}
+		e.release(ctx, release)
+	}
 	for len(pending) > 0 {
 		var round, later []*outcome
 		seen := map[[2]string]bool{}
@@ -134,6 +202,36 @@ func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
 		pending = later
 	}
 	return ctx.Err()
+}
+
+// release gives back jobs this engine leased but will not run, when the
+// store can (store.JobReleaser); otherwise they wait out their lease. One
+// call per body, so that the store addresses the jobs by primary key.
+func (e *Engine) release(ctx context.Context, jobs []*store.Job) {
+	if len(jobs) == 0 {
+		return
+	}
+	rl, ok := e.st.(store.JobReleaser)
+	if !ok {
+		return
+	}
+	byBody := map[string][]string{}
+	var bodies []string
+	for _, j := range jobs {
+		if byBody[j.Body] == nil {
+			bodies = append(bodies, j.Body)
+		}
+		byBody[j.Body] = append(byBody[j.Body], j.ID)
+	}
+	released := 0
+	for _, b := range bodies {
+		n, err := rl.ReleaseJobs(ctx, &store.ReleaseJobsParams{Body: b, Owner: e.opts.Owner, IDs: byBody[b], Now: e.Now().UTC()})
+		if err != nil {
+			e.log.Warn("releasing jobs on shutdown", "owner", e.opts.Owner, "body", b, "jobs", len(byBody[b]), "err", err)
+		}
+		released += n
+	}
+	e.log.Info("jobs released on shutdown", "owner", e.opts.Owner, "released", released)
 }
 
 // preload reads the instances of the service jobs of a batch in one

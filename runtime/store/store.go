@@ -435,3 +435,23 @@ type OwnedCommitter interface {
 	// The Instance struct itself stays the caller's.
 	CommitOwned(ctx context.Context, p *CommitParams) error
 }
+
+// ReleaseJobsParams are the params of JobReleaser.ReleaseJobs.
+type ReleaseJobsParams struct {
+	Body  string   // "" for every body (the job runner of the deployment)
+	Owner string   // the lease owner; jobs leased by another owner are left alone
+	IDs   []string // the jobs to release
+	Now   time.Time
+}
+
+// JobReleaser is an optional interface of a Store: it gives back jobs a
+// runner leased but will not run (it is shutting down), so that another
+// runner takes them at once instead of waiting out the lease.
+type JobReleaser interface {
+	// ReleaseJobs clears the lease of the listed pending jobs leased by
+	// Owner and makes them due at Now (at the latest: a job due earlier
+	// keeps its DueAt); Attempts is unchanged, since the job did not run.
+	// Jobs not found, or leased by someone else, are skipped. It returns
+	// how many it released and wakes the runners (NOTIFY on PostgreSQL).
+	ReleaseJobs(ctx context.Context, p *ReleaseJobsParams) (int, error)
+}

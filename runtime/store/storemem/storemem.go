@@ -846,3 +846,46 @@ func (s *Store) GetInstances(_ context.Context, p *store.GetInstancesParams) ([]
 	}
 	return out, nil
 }
+
+var _ store.JobReleaser = (*Store)(nil)
+
+// ReleaseJobs implements store.JobReleaser.
+func (s *Store) ReleaseJobs(_ context.Context, p *store.ReleaseJobsParams) (int, error) {
+	if p.Owner == "" {
+		return 0, &store.InvalidError{Method: "ReleaseJobs", Field: "Owner", Reason: "empty"}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	release := func(j *store.Job) {
+		if j.Status != store.JobPending || j.LeaseOwner != p.Owner {
+			return
+		}
+		j.LeaseOwner, j.LeaseUntil = "", time.Time{}
+		if j.DueAt.After(p.Now) {
+			j.DueAt = p.Now
+		}
+		n++
+	}
+	if p.Body != "" {
+		for _, id := range p.IDs {
+			if j, ok := s.jobs[key{p.Body, id}]; ok {
+				release(j)
+			}
+		}
+	} else {
+		ids := make(map[string]bool, len(p.IDs))
+		for _, id := range p.IDs {
+			ids[id] = true
+		}
+		for k, j := range s.jobs {
+			if ids[k.id] {
+				release(j)
+			}
+		}
+	}
+	if n > 0 {
+		s.notify()
+	}
+	return n, nil
+}

@@ -23,7 +23,10 @@
 // wait on each other's rows nor take the same job. A commit that creates
 // jobs NOTIFYs the channel procedo_jobs with the schema as payload; every
 // store LISTENs on a dedicated connection (reconnecting after a failure)
-// and turns a notification for its schema into a WakeUp.
+// and turns a notification for its schema into a WakeUp. GetInstances
+// (store.BatchReader) loads the instances of a batch of jobs in one round
+// trip; ReleaseJobs (store.JobReleaser) gives back the jobs of a node
+// shutting down and NOTIFYs, so another node takes them at once.
 //
 // # Schemas and migrations
 //

@@ -21,6 +21,15 @@
 // share commits without knowing it, and each Commit call stays all or
 // nothing. busy_timeout only matters for another process on the same file
 // (`procedo migrate` while a server runs): in process, writes never contend.
+// The engine's job runner keeps several batches in flight so that their
+// writes arrive together.
+//
+// # Optional interfaces
+//
+// GetInstances (store.BatchReader) reads the instances of a batch of jobs
+// with one cached statement, the keys as a JSON array (json_each);
+// ReleaseJobs (store.JobReleaser) gives back the jobs of a runner that
+// shuts down.
 //
 // # Bodies
 //

@@ -622,3 +622,80 @@ func (s *Store) NextNumber(ctx context.Context, p *store.NextNumberParams) (int6
 	}
 	return n, nil
 }
+
+var _ store.JobReleaser = (*Store)(nil)
+
+// ReleaseJobs implements store.JobReleaser.
+func (s *Store) ReleaseJobs(ctx context.Context, p *store.ReleaseJobsParams) (int, error) {
+	if p.Owner == "" {
+		return 0, &store.InvalidError{Method: "ReleaseJobs", Field: "Owner", Reason: "empty"}
+	}
+	if len(p.IDs) == 0 {
+		return 0, nil
+	}
+	now := p.Now.UnixMicro()
+	n := 0
+	err := s.write(ctx, func(tx *sql.Conn, r *writeReq) error {
+		n = 0
+		for _, id := range p.IDs {
+			res, err := s.exec(tx, `UPDATE jobs SET lease_owner = '', lease_until = NULL, due_at = MIN(due_at, ?)
+				WHERE (? = '' OR body = ?) AND id = ? AND lease_owner = ? AND status = 'pending'`, now, p.Body, p.Body, id, p.Owner)
+			if err != nil {
+				return err
+			}
+			k, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += int(k)
+		}
+		r.notify = n > 0
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storesqlite: release jobs: %w", err)
+	}
+	return n, nil
+}
+
+var _ store.BatchReader = (*Store)(nil)
+
+// GetInstances implements store.BatchReader: the keys travel as one JSON
+// array, so that one cached statement serves every batch size, and each
+// pair probes the primary key.
+func (s *Store) GetInstances(ctx context.Context, p *store.GetInstancesParams) ([]*store.Instance, error) {
+	if len(p.Keys) == 0 {
+		return nil, nil
+	}
+	pairs := make([][2]string, len(p.Keys))
+	for i, k := range p.Keys {
+		if k.Body == "" {
+			return nil, &store.InvalidError{Method: "GetInstances", Field: fmt.Sprintf("Keys[%d].Body", i), Reason: "empty"}
+		}
+		pairs[i] = [2]string{k.Body, k.ID}
+	}
+	keys, err := json.Marshal(pairs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.read(ctx, `SELECT i.body, i.id, i.process_key, i.definition_hash, i.business_key, i.parent_id, i.status, i.version,
+			i.started_at, i.updated_at, i.ended_at, i.state
+		FROM json_each(?) AS k CROSS JOIN instances i
+		WHERE i.body = json_extract(k.value, '$[0]') AND i.id = json_extract(k.value, '$[1]')`, string(keys))
+	if err != nil {
+		return nil, fmt.Errorf("storesqlite: get instances: %w", err)
+	}
+	out, err := collect(rows, func(r scanner) (*store.Instance, error) {
+		var state []byte
+		in, err := scanInstance(r, &state)
+		if err != nil {
+			return nil, err
+		}
+		in.State = state
+		return in, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storesqlite: get instances: %w", err)
+	}
+	return out, nil
+}

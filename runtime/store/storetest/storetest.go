@@ -60,6 +60,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"BodiesAreIsolated", testBodies},
 		{"EmptyBodyRefused", testEmptyBody},
 		{"BatchReader", testBatchReader},
+		{"JobsRelease", testJobsRelease},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -874,4 +875,83 @@ func testBatchReader(t *testing.T, s store.Store) {
 	}
 	_, err = br.GetInstances(ctx(t), &store.GetInstancesParams{Keys: []store.InstanceKey{{ID: "b1"}}})
 	wantErr(t, err, store.ErrInvalid, "a key without body")
+}
+
+// testJobsRelease checks the optional store.JobReleaser, when offered: a
+// runner shutting down gives back what it leased and did not run.
+func testJobsRelease(t *testing.T, s store.Store) {
+	rl, ok := s.(store.JobReleaser)
+	if !ok {
+		t.Skip("the store does not implement store.JobReleaser (optional)")
+	}
+	commit(t, s, &store.Step{Instance: NewInstance(BodyA, "jr"), Jobs: []*store.Job{job(BodyA, "jr", "j1", T0), job(BodyA, "jr", "j2", T0)}})
+	commit(t, s, &store.Step{Instance: NewInstance(BodyB, "jr"), Jobs: []*store.Job{job(BodyB, "jr", "j3", T0)}})
+	got, err := s.AcquireJobs(ctx(t), &store.AcquireJobsParams{Owner: "node-1", Now: T0, LeaseFor: time.Hour, Limit: 10})
+	must(t, err)
+	if len(got) != 3 {
+		t.Fatalf("node-1 acquired %d jobs, want 3", len(got))
+	}
+	tests := []struct {
+		name   string
+		params store.ReleaseJobsParams
+		want   int
+	}{
+		{name: "another owner", params: store.ReleaseJobsParams{Owner: "node-2", IDs: []string{"j1", "j2", "j3"}, Now: T0}, want: 0},
+		{name: "another body", params: store.ReleaseJobsParams{Body: BodyB, Owner: "node-1", IDs: []string{"j1"}, Now: T0}, want: 0},
+		{name: "unknown id", params: store.ReleaseJobsParams{Owner: "node-1", IDs: []string{"nope"}, Now: T0}, want: 0},
+		{name: "none", params: store.ReleaseJobsParams{Owner: "node-1", Now: T0}, want: 0},
+	}
+	for _, tt := range tests {
+		n, err := rl.ReleaseJobs(ctx(t), &tt.params)
+		must(t, err)
+		if n != tt.want {
+			t.Fatalf("%s: released %d, want %d", tt.name, n, tt.want)
+		}
+	}
+	_, err = rl.ReleaseJobs(ctx(t), &store.ReleaseJobsParams{IDs: []string{"j1"}, Now: T0})
+	wantErr(t, err, store.ErrInvalid, "releasing without an owner")
+	if other, err := s.AcquireJobs(ctx(t), &store.AcquireJobsParams{Owner: "node-2", Now: T0.Add(time.Second), LeaseFor: time.Hour, Limit: 10}); err != nil || len(other) != 0 {
+		t.Fatalf("node-2 acquired %d jobs still leased by node-1 (err %v)", len(other), err)
+	}
+	// Drain a wake-up left by the commits: the release must send its own.
+	ch := s.WakeUp()
+	select {
+	case <-ch:
+	default:
+	}
+	// node-1 shuts down having run none: j1 (body A) and j3 (body B) go
+	// back in one call across bodies; j2 stays node-1's.
+	n, err := rl.ReleaseJobs(ctx(t), &store.ReleaseJobsParams{Owner: "node-1", IDs: []string{"j1", "j3"}, Now: T0.Add(time.Second)})
+	must(t, err)
+	if n != 2 {
+		t.Fatalf("released %d, want 2", n)
+	}
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no wake-up within 10s of releasing jobs")
+	}
+	// Within node-1's hour-long lease, node-2 gets them at once, not
+	// counted as attempts, with the same idempotency keys.
+	other, err := s.AcquireJobs(ctx(t), &store.AcquireJobsParams{Owner: "node-2", Now: T0.Add(2 * time.Second), LeaseFor: time.Minute, Limit: 10})
+	must(t, err)
+	if len(other) != 2 {
+		t.Fatalf("node-2 acquired %d released jobs, want 2", len(other))
+	}
+	ids := map[string]*store.Job{}
+	for _, j := range other {
+		ids[j.Body+"/"+j.ID] = j
+	}
+	for _, k := range []string{BodyA + "/j1", BodyB + "/j3"} {
+		j := ids[k]
+		if j == nil || j.Attempts != 0 || j.LeaseOwner != "node-2" || j.IdempotencyKey != "jr/"+j.ID || j.DueAt.After(T0.Add(time.Second)) {
+			t.Fatalf("job %s after release and takeover: %+v", k, j)
+		}
+	}
+	// node-1 can no longer release what node-2 now holds.
+	n, err = rl.ReleaseJobs(ctx(t), &store.ReleaseJobsParams{Owner: "node-1", IDs: []string{"j1", "j3"}, Now: T0.Add(3 * time.Second)})
+	must(t, err)
+	if n != 0 {
+		t.Fatalf("node-1 released %d jobs leased by node-2", n)
+	}
 }
