@@ -201,17 +201,18 @@ func (s *Server) start(ctx context.Context, u *auth.User, proc *Procedure, key s
 	if err := s.attach(ctx, u, in.ID, parsed); err != nil {
 		return nil, false, err
 	}
-	c, created, err := s.cfg.DB.PutCase(ctx, &webdb.Case{Body: u.Body, InstanceID: in.ID, IdemKey: key, Number: number, Owner: u.ID,
-		ProcessKey: proc.Key, CreatedAt: s.cfg.Now().UTC()})
+	// The case row and its audit entry go in one group commit of the web
+	// database: no commit of their own per filing, and never one without
+	// the other.
+	now := s.cfg.Now()
+	c, created, err := s.cfg.DB.FileCase(context.WithoutCancel(ctx), &webdb.Case{Body: u.Body, InstanceID: in.ID, IdemKey: key, Number: number, Owner: u.ID,
+		ProcessKey: proc.Key, CreatedAt: now.UTC()},
+		&webdb.Entry{Body: u.Body, At: now, Actor: u.ID, Action: "case.filed", CaseID: in.ID,
+			Detail: fmt.Sprintf(`{"number":%q,"process":%q}`, number, proc.Key)})
 	if err != nil {
 		return nil, false, err
 	}
 	if created {
-		e := &webdb.Entry{Body: u.Body, At: s.cfg.Now(), Actor: u.ID, Action: "case.filed", CaseID: in.ID,
-			Detail: fmt.Sprintf(`{"number":%q,"process":%q}`, number, proc.Key)}
-		if err := s.cfg.DB.Append(context.WithoutCancel(ctx), e); err != nil {
-			s.log.Error("audit append failed", "action", "case.filed", "case", in.ID, "err", err)
-		}
 		s.hub.notify(u.Body)
 	}
 	return c, created, nil
