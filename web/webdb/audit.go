@@ -188,8 +188,12 @@ func (d *DB) appendBatch(ctx context.Context, batch []*appendReq) error {
 		lock += ` FOR UPDATE`
 	}
 	for _, body := range bodies {
-		if _, err := tx.ExecContext(ctx, d.rebind(insertHead), body, genesis); err != nil {
-			return fmt.Errorf("webdb: audit head: %w", err)
+		// A head row, once committed, stays (the chain only grows): the
+		// writer inserts it at most once per body and process.
+		if !d.heads[body] {
+			if _, err := tx.ExecContext(ctx, d.rebind(insertHead), body, genesis); err != nil {
+				return fmt.Errorf("webdb: audit head: %w", err)
+			}
 		}
 		var seq int64
 		var prev string
@@ -220,6 +224,9 @@ func (d *DB) appendBatch(ctx context.Context, batch []*appendReq) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("webdb: audit commit: %w", err)
+	}
+	for _, body := range bodies {
+		d.heads[body] = true
 	}
 	return nil
 }

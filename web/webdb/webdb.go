@@ -35,13 +35,14 @@ type DB struct {
 
 	auditOnce sync.Once
 	auditQ    chan *appendReq
+	heads     map[string]bool // bodies whose audit head row is committed; the writer's alone
 	auditWG   sync.WaitGroup
 	closed    chan struct{}
 	closeOnce sync.Once
 }
 
 func newDB(db *sql.DB, pg bool) *DB {
-	return &DB{db: db, pg: pg, auditQ: make(chan *appendReq, 1024), closed: make(chan struct{})}
+	return &DB{db: db, pg: pg, auditQ: make(chan *appendReq, 1024), heads: map[string]bool{}, closed: make(chan struct{})}
 }
 
 // ErrNotFound is returned when a row does not exist in the body.
