@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"sync"
 )
 
 // Drafts.
@@ -77,10 +78,9 @@ func (d *Drafts) Encode(form string, data any) (string, error) {
 		return "", ErrDraft
 	}
 	var buf bytes.Buffer
-	zw, err := flate.NewWriter(&buf, flate.BestSpeed)
-	if err != nil {
-		return "", err
-	}
+	zw := flateWriters.Get().(*flate.Writer)
+	defer flateWriters.Put(zw)
+	zw.Reset(&buf)
 	zw.Write(js)
 	if err := zw.Close(); err != nil {
 		return "", err
@@ -88,6 +88,20 @@ func (d *Drafts) Encode(form string, data any) (string, error) {
 	out := append(d.mac(form, buf.Bytes()), buf.Bytes()...)
 	return base64.RawURLEncoding.EncodeToString(out), nil
 }
+
+// A flate writer holds about 1 MB of tables and a reader a 32 KB window:
+// made afresh for every page of every form flow they were the largest
+// allocation of a submission, so they are reused.
+var (
+	flateWriters = sync.Pool{New: func() any {
+		zw, err := flate.NewWriter(nil, flate.BestSpeed)
+		if err != nil {
+			panic(err) // only for a bad level, and BestSpeed is valid
+		}
+		return zw
+	}}
+	flateReaders = sync.Pool{New: func() any { return flate.NewReader(nil) }}
+)
 
 // Decode reads a draft of form. An empty draft is no data (nil, nil).
 func (d *Drafts) Decode(form, draft string) (any, error) {
@@ -102,7 +116,12 @@ func (d *Drafts) Decode(form, draft string) (any, error) {
 	if !hmac.Equal(mac, d.mac(form, payload)) {
 		return nil, ErrDraft
 	}
-	js, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(payload)), int64(d.max)+1))
+	zr := flateReaders.Get().(io.ReadCloser)
+	defer flateReaders.Put(zr)
+	if err := zr.(flate.Resetter).Reset(bytes.NewReader(payload), nil); err != nil {
+		return nil, ErrDraft
+	}
+	js, err := io.ReadAll(io.LimitReader(zr, int64(d.max)+1))
 	if err != nil || len(js) > d.max {
 		return nil, ErrDraft
 	}

@@ -135,7 +135,10 @@ func (f *filer) FileOnce(ctx context.Context, app *submit.Application) (*submit.
 	} else if !errors.Is(err, webdb.ErrNotFound) {
 		return nil, false, err
 	}
-	c, created, err := s.start(ctx, u, f.proc, app.IdempotencyKey, app.Data)
+	// The form flow validated the data with the start form before filing:
+	// the same validator need not run again before the number is taken
+	// (the engine still validates at the start).
+	c, created, err := s.start(ctx, u, f.proc, app.IdempotencyKey, app.Data, f.proc.StartForm)
 	if err != nil {
 		return nil, false, err
 	}
@@ -175,11 +178,12 @@ func (f *filer) Lookup(ctx context.Context, body, key string) (*submit.Applicati
 	return &submit.Application{Body: c.Body, IdempotencyKey: c.IdemKey, Number: c.Number, SubmittedAt: c.CreatedAt, Data: data}, nil
 }
 
-// start files a new case of proc for u: idempotent by key.
-func (s *Server) start(ctx context.Context, u *auth.User, proc *Procedure, key string, data json.RawMessage) (*webdb.Case, bool, error) {
+// start files a new case of proc for u: idempotent by key. validated
+// names the form data was already validated with ("" for none).
+func (s *Server) start(ctx context.Context, u *auth.User, proc *Procedure, key string, data json.RawMessage, validated string) (*webdb.Case, bool, error) {
 	// Validate before taking a number: a refused application must not
 	// leave a gap in the register.
-	if n := proc.Definition.Node(startEventOf(proc)); n != nil && n.Validator != nil {
+	if n := proc.Definition.Node(startEventOf(proc)); n != nil && n.Validator != nil && (validated == "" || validated != n.Form) {
 		if fe := n.Validator.Validate(data); len(fe) > 0 {
 			return nil, false, &runtime.ValidationError{Element: n.ID, Form: n.Form, Fields: fe}
 		}
@@ -201,17 +205,18 @@ func (s *Server) start(ctx context.Context, u *auth.User, proc *Procedure, key s
 	if err := s.attach(ctx, u, in.ID, parsed); err != nil {
 		return nil, false, err
 	}
-	c, created, err := s.cfg.DB.PutCase(ctx, &webdb.Case{Body: u.Body, InstanceID: in.ID, IdemKey: key, Number: number, Owner: u.ID,
-		ProcessKey: proc.Key, CreatedAt: s.cfg.Now().UTC()})
+	// The case row and its audit entry go in one group commit of the web
+	// database: no commit of their own per filing, and never one without
+	// the other.
+	now := s.cfg.Now()
+	c, created, err := s.cfg.DB.FileCase(context.WithoutCancel(ctx), &webdb.Case{Body: u.Body, InstanceID: in.ID, IdemKey: key, Number: number, Owner: u.ID,
+		ProcessKey: proc.Key, CreatedAt: now.UTC()},
+		&webdb.Entry{Body: u.Body, At: now, Actor: u.ID, Action: "case.filed", CaseID: in.ID,
+			Detail: fmt.Sprintf(`{"number":%q,"process":%q}`, number, proc.Key)})
 	if err != nil {
 		return nil, false, err
 	}
 	if created {
-		e := &webdb.Entry{Body: u.Body, At: s.cfg.Now(), Actor: u.ID, Action: "case.filed", CaseID: in.ID,
-			Detail: fmt.Sprintf(`{"number":%q,"process":%q}`, number, proc.Key)}
-		if err := s.cfg.DB.Append(context.WithoutCancel(ctx), e); err != nil {
-			s.log.Error("audit append failed", "action", "case.filed", "case", in.ID, "err", err)
-		}
 		s.hub.notify(u.Body)
 	}
 	return c, created, nil

@@ -76,9 +76,49 @@ func (d *DB) Append(ctx context.Context, e *Entry) error {
 	}
 }
 
+// FileCase records the case c unless a case with the same idempotency key
+// exists, and — only when c is new — appends e (its "filed" entry) to the
+// audit trail, in the same group-committed transaction as other appends:
+// a filing costs no commit of its own, and a case is never recorded
+// without its audit entry nor the other way round. It returns the case
+// as stored (the earlier one when the key was used already) and whether
+// this call created it.
+func (d *DB) FileCase(ctx context.Context, c *Case, e *Entry) (*Case, bool, error) {
+	if e.Detail == "" {
+		e.Detail = "{}"
+	}
+	e.At = time.UnixMicro(e.At.UTC().UnixMicro()).UTC()
+	d.auditOnce.Do(d.startAuditWriter)
+	req := &appendReq{e: e, c: c, done: make(chan error, 1)}
+	select {
+	case d.auditQ <- req:
+	case <-ctx.Done():
+		return nil, false, ctx.Err()
+	case <-d.closed:
+		return nil, false, errors.New("webdb: closed")
+	}
+	select {
+	case err := <-req.done:
+		if err != nil {
+			return nil, false, err
+		}
+	case <-ctx.Done():
+		// The case may still be recorded: a retry with the same key finds it.
+		return nil, false, ctx.Err()
+	}
+	if req.created {
+		return c, true, nil
+	}
+	got, err := d.CaseByKey(ctx, c.Body, c.IdemKey)
+	return got, false, err
+}
+
 type appendReq struct {
 	e    *Entry
+	c    *Case // with FileCase: the case to record first; e is appended only when c is new
 	done chan error
+
+	created bool // set by the writer for a FileCase request
 }
 
 // maxAuditBatch bounds one group commit.
@@ -117,20 +157,26 @@ func (d *DB) startAuditWriter() {
 }
 
 func (d *DB) appendBatch(ctx context.Context, batch []*appendReq) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("webdb: audit: %w", err)
+	}
+	defer tx.Rollback()
+	if err := d.insertCases(ctx, tx, batch); err != nil {
+		return err
+	}
 	byBody := map[string][]*Entry{}
 	var bodies []string
 	for _, r := range batch {
+		if r.c != nil && !r.created {
+			continue // the case was filed before: its entry exists
+		}
 		if byBody[r.e.Body] == nil {
 			bodies = append(bodies, r.e.Body)
 		}
 		byBody[r.e.Body] = append(byBody[r.e.Body], r.e)
 	}
 	sort.Strings(bodies) // one lock order on every node: no deadlock
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("webdb: audit: %w", err)
-	}
-	defer tx.Rollback()
 	var insertHead string
 	if d.pg {
 		insertHead = `INSERT INTO web_audit_head (body, seq, hash) VALUES (?, 0, ?) ON CONFLICT DO NOTHING`
@@ -142,8 +188,12 @@ func (d *DB) appendBatch(ctx context.Context, batch []*appendReq) error {
 		lock += ` FOR UPDATE`
 	}
 	for _, body := range bodies {
-		if _, err := tx.ExecContext(ctx, d.rebind(insertHead), body, genesis); err != nil {
-			return fmt.Errorf("webdb: audit head: %w", err)
+		// A head row, once committed, stays (the chain only grows): the
+		// writer inserts it at most once per body and process.
+		if !d.heads[body] {
+			if _, err := tx.ExecContext(ctx, d.rebind(insertHead), body, genesis); err != nil {
+				return fmt.Errorf("webdb: audit head: %w", err)
+			}
 		}
 		var seq int64
 		var prev string
@@ -174,6 +224,71 @@ func (d *DB) appendBatch(ctx context.Context, batch []*appendReq) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("webdb: audit commit: %w", err)
+	}
+	for _, body := range bodies {
+		d.heads[body] = true
+	}
+	return nil
+}
+
+// insertCases records the cases of the FileCase requests of a batch in
+// one statement and marks the requests whose case is new. Two requests
+// of one batch with the same key (a double click) record one case: the
+// first one creates it.
+func (d *DB) insertCases(ctx context.Context, tx *sql.Tx, batch []*appendReq) error {
+	var q strings.Builder
+	var args []any
+	for _, r := range batch {
+		r.created = false
+		if r.c == nil {
+			continue
+		}
+		if len(args) == 0 {
+			if d.pg {
+				q.WriteString(`INSERT INTO web_cases (` + caseCols + `) VALUES `)
+			} else {
+				q.WriteString(`INSERT OR IGNORE INTO web_cases (` + caseCols + `) VALUES `)
+			}
+		} else {
+			q.WriteString(",")
+		}
+		q.WriteString("(?,?,?,?,?,?,?)")
+		c := r.c
+		args = append(args, c.Body, c.InstanceID, c.IdemKey, c.Number, c.Owner, c.ProcessKey, micros(c.CreatedAt))
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	if d.pg {
+		q.WriteString(` ON CONFLICT DO NOTHING`)
+	}
+	q.WriteString(` RETURNING body, idem_key`)
+	rows, err := tx.QueryContext(ctx, d.rebind(q.String()), args...)
+	if err != nil {
+		return fmt.Errorf("webdb: put case: %w", err)
+	}
+	defer rows.Close()
+	type key struct{ body, idem string }
+	inserted := map[key]bool{}
+	for rows.Next() {
+		var k key
+		if err := rows.Scan(&k.body, &k.idem); err != nil {
+			return fmt.Errorf("webdb: put case: %w", err)
+		}
+		inserted[k] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("webdb: put case: %w", err)
+	}
+	for _, r := range batch {
+		if r.c == nil {
+			continue
+		}
+		k := key{r.c.Body, r.c.IdemKey}
+		if inserted[k] {
+			r.created = true
+			delete(inserted, k)
+		}
 	}
 	return nil
 }

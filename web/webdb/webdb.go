@@ -35,13 +35,15 @@ type DB struct {
 
 	auditOnce sync.Once
 	auditQ    chan *appendReq
+	heads     map[string]bool // bodies whose audit head row is committed; the writer's alone
+	rebound   sync.Map        // query with ? → query with $n
 	auditWG   sync.WaitGroup
 	closed    chan struct{}
 	closeOnce sync.Once
 }
 
 func newDB(db *sql.DB, pg bool) *DB {
-	return &DB{db: db, pg: pg, auditQ: make(chan *appendReq, 1024), closed: make(chan struct{})}
+	return &DB{db: db, pg: pg, auditQ: make(chan *appendReq, 1024), heads: map[string]bool{}, closed: make(chan struct{})}
 }
 
 // ErrNotFound is returned when a row does not exist in the body.
@@ -97,11 +99,22 @@ func (d *DB) Close() error {
 	return d.db.Close()
 }
 
-// rebind turns ? placeholders into $1, $2… for PostgreSQL.
+// rebind turns ? placeholders into $1, $2… for PostgreSQL. The queries
+// are a bounded set (constants, and the audit batches' multi-row inserts
+// of at most maxAuditBatch rows), so each is rewritten once.
 func (d *DB) rebind(q string) string {
 	if !d.pg {
 		return q
 	}
+	if r, ok := d.rebound.Load(q); ok {
+		return r.(string)
+	}
+	r := rebindPG(q)
+	d.rebound.Store(q, r)
+	return r
+}
+
+func rebindPG(q string) string {
 	var b strings.Builder
 	n := 0
 	for _, c := range q {

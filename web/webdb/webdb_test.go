@@ -191,3 +191,74 @@ func casesNotesTokens(t *testing.T, pg bool) {
 		t.Errorf("the token is stored in clear: %q %v", stored, err)
 	}
 }
+
+func TestFileCaseSQLite(t *testing.T)   { fileCase(t, false) }
+func TestFileCasePostgres(t *testing.T) { fileCase(t, true) }
+
+// fileCase files cases with their audit entries: concurrent filings of
+// distinct keys and of one key (a double click) record each case once
+// and append one entry per case, and the chain still verifies.
+func fileCase(t *testing.T, pg bool) {
+	ctx := context.Background()
+	o := open(t, pg)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	filing := func(key, number string) (*webdb.Case, *webdb.Entry) {
+		return &webdb.Case{Body: "monza", InstanceID: "ztl-" + key, IdemKey: key, Number: number, Owner: "monza.mario", ProcessKey: "ztl", CreatedAt: now},
+			&webdb.Entry{Body: "monza", At: now, Actor: "monza.mario", Action: "case.filed", CaseID: "ztl-" + key}
+	}
+	const keys, clicks = 20, 3
+	type result struct {
+		c       *webdb.Case
+		created bool
+		err     error
+	}
+	results := make(chan result, keys*clicks)
+	for k := range keys {
+		for n := range clicks {
+			go func() {
+				c, e := filing(fmt.Sprintf("k%02d", k), fmt.Sprintf("2026/%06d", k*clicks+n+1))
+				got, created, err := o.db.FileCase(ctx, c, e)
+				results <- result{got, created, err}
+			}()
+		}
+	}
+	numbers := map[string]string{}
+	created := map[string]int{}
+	for range keys * clicks {
+		r := <-results
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		if n, ok := numbers[r.c.IdemKey]; ok && n != r.c.Number {
+			t.Errorf("key %s: numbers %s and %s", r.c.IdemKey, n, r.c.Number)
+		}
+		numbers[r.c.IdemKey] = r.c.Number
+		if r.created {
+			created[r.c.IdemKey]++
+		}
+	}
+	for k := range keys {
+		if key := fmt.Sprintf("k%02d", k); created[key] != 1 {
+			t.Errorf("key %s created %d times", key, created[key])
+		}
+	}
+	// A later filing with a used key gets the case as stored.
+	c, e := filing("k00", "2026/999999")
+	got, isNew, err := o.db.FileCase(ctx, c, e)
+	if err != nil || isNew || got.Number != numbers["k00"] {
+		t.Errorf("repeated key: %+v %v %v", got, isNew, err)
+	}
+	trail, err := o.db.Trail(ctx, "monza", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(trail) != keys {
+		t.Errorf("%d audit entries for %d cases", len(trail), keys)
+	}
+	if n, err := o.db.Verify(ctx, "monza"); err != nil || n != keys {
+		t.Errorf("verify: %d %v", n, err)
+	}
+	if cs, err := o.db.CasesOf(ctx, "monza", "monza.mario"); err != nil || len(cs) != keys {
+		t.Errorf("cases: %d %v", len(cs), err)
+	}
+}
