@@ -46,7 +46,8 @@ type Options struct {
 	SecureCookies bool
 	Logger        *slog.Logger
 	Clock         runtime.Clock
-	// Workers is how many job runners the engine starts (default 2).
+	// Workers is how many RunJobs loops the site starts (default 2); each
+	// keeps runtime.Options.Runners batches in flight.
 	Workers int
 	// Registry is the simulated vehicle registry; default DemoRegistry.
 	Registry *ztlaccess.Registry
@@ -225,9 +226,9 @@ func (s *Site) Start() {
 	}
 }
 
-// Close stops the job runners (a job in flight finishes its step; jobs
-// not yet run stay in the store, their leases expire for another node)
-// and closes the stores.
+// Close stops the job runners (a handler in flight finishes and its step
+// is committed; jobs leased but not started are released at once for
+// another node, see runtime.Engine.RunJobs) and closes the stores.
 func (s *Site) Close() error {
 	if s.cancel != nil {
 		s.cancel()
