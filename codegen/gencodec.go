@@ -192,7 +192,7 @@ func (c *codecGen) structFuncs(f *jen.File, t *gotype.Type, ptr map[*gotype.Fiel
 	f.Comment(fmt.Sprintf("jsonDecode%s decodes an object into v as json.Unmarshal does: present keys overwrite, absent ones keep v's values, unknown ones are skipped.", t.Name))
 	f.Func().Id("jsonDecode"+t.Name).Params(jen.Id("d").Op("*").Qual(jsonrtPkg, "Decoder"), jen.Id("v").Op("*").Id(t.Name)).Error().Block(
 		jen.Return(jen.Id("d").Dot("Object").Call(jen.Func().Params(jen.Id("key").Index().Byte()).Error().Block(
-			jen.Switch(jen.Id("jsonKey"+t.Name).Call(jen.Id("key"))).Block(fcases...),
+			jen.Switch(jen.Id("jsonKey" + t.Name).Call(jen.Id("key"))).Block(fcases...),
 		))),
 	)
 }
