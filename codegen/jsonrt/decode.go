@@ -288,6 +288,9 @@ func (d *Decoder) Bool() (bool, error) {
 		d.pos += 5
 		return false, nil
 	}
+	if d.pos < len(d.data) && (d.data[d.pos] == 't' || d.data[d.pos] == 'f') {
+		return false, d.errorf("invalid literal")
+	}
 	return false, d.typeError("bool")
 }
 
