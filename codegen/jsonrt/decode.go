@@ -412,5 +412,6 @@ func (d *Decoder) Skip() error {
 }
 
 // Fold reports whether key matches name as encoding/json matches object
-// keys to fields when no key is equal: case-insensitively.
+// keys to fields when no key is equal: bytes.EqualFold, which its
+// foldName is documented to be identical to.
 func Fold(key []byte, name string) bool { return bytes.EqualFold(key, []byte(name)) }

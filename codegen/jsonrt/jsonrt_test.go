@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -110,6 +111,35 @@ func TestAppendRawAndTime(t *testing.T) {
 	if _, err := jsonrt.AppendTime(nil, time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)); err == nil {
 		t.Error("AppendTime of year 10000: no error")
 	}
+}
+
+// TestFold holds Fold to the key matching of encoding/json: a struct with
+// field name n decodes {key: 1} into it exactly when Fold(key, n).
+func TestFold(t *testing.T) {
+	tests := []struct{ key, name string }{
+		{key: "targa", name: "targa"}, {key: "TARGA", name: "targa"}, {key: "Targa", name: "tArga"},
+		{key: "k", name: "\u212a"}, {key: "\u212a", name: "k"}, {key: "s", name: "\u017f"}, {key: "\u017f", name: "s"},
+		{key: "città", name: "CITTÀ"}, {key: "targa1", name: "targa"},
+	}
+	for _, tt := range tests {
+		data := marshal(t, map[string]int{tt.key: 1})
+		want := decodeInto(t, tt.name, data)
+		if got := jsonrt.Fold([]byte(tt.key), tt.name); got != want {
+			t.Errorf("Fold(%q, %q) = %v, encoding/json matches: %v", tt.key, tt.name, got, want)
+		}
+	}
+}
+
+// decodeInto reports whether encoding/json decodes data into the field
+// of a struct whose json name is name.
+func decodeInto(t *testing.T, name string, data []byte) bool {
+	t.Helper()
+	typ := reflect.StructOf([]reflect.StructField{{Name: "V", Type: reflect.TypeFor[int](), Tag: reflect.StructTag(`json:"` + name + `"`)}})
+	v := reflect.New(typ)
+	if err := json.Unmarshal(data, v.Interface()); err != nil {
+		t.Fatal(err)
+	}
+	return v.Elem().Field(0).Int() == 1
 }
 
 func TestDecoderErrorsNameTheOffset(t *testing.T) {
