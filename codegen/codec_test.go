@@ -320,3 +320,61 @@ func FuzzGeneratedCodec(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkVariablesCodec encodes and decodes the same variables with the
+// generated codec and with encoding/json (the runtime's default codec), in
+// the same run: the reference process's variables, and random variables
+// of the codec bundle (every kind of type).
+func BenchmarkVariablesCodec(b *testing.B) {
+	ztl := &ztlaccess.Variables{Targa: new("AB123CD"), Valida: new(true)}
+	all := new(codectypes.Variables)
+	randomValue(rand.New(rand.NewPCG(3, 3)), reflect.ValueOf(all).Elem(), 0)
+	cases := []struct {
+		name string
+		def  func() (*runtime.Definition, error)
+		v    any
+		zero func() any
+	}{
+		{name: "ztlaccess", def: ztlaccess.Definition, v: ztl, zero: func() any { return new(ztlaccess.Variables) }},
+		{name: "codectypes", def: codectypes.Definition, v: all, zero: func() any { return new(codectypes.Variables) }},
+	}
+	for _, c := range cases {
+		def, err := c.def()
+		if err != nil {
+			b.Fatal(err)
+		}
+		data, err := json.Marshal(c.v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(c.name+"/encode/generated", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := def.Codec.Encode(c.v); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(data)), "bytes/value")
+		})
+		b.Run(c.name+"/encode/encoding-json", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := json.Marshal(c.v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.name+"/decode/generated", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := def.Codec.Decode(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.name+"/decode/encoding-json", func(b *testing.B) {
+			for b.Loop() {
+				if err := json.Unmarshal(data, c.zero()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -78,7 +78,8 @@ func (p *Process) codecFile(pkg string) *jen.File {
 		jen.List(jen.Id("p"), jen.Id("ok")).Op(":=").Id("v").Assert(jen.Op("*").Id("Variables")),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("variables are %T, want *Variables"), jen.Id("v")))),
 		jen.If(jen.Id("p").Op("==").Nil()).Block(jen.Return(jen.Index().Byte().Call(jen.Lit("null")), jen.Nil())),
-		jen.Return(jen.Id("jsonAppendVariables").Call(jen.Make(jen.Index().Byte(), jen.Lit(0), jen.Lit(256)), jen.Op("*").Id("p"))),
+		jen.Return(jen.Qual(jsonrtPkg, "Encode").Call(jen.Func().Params(jen.Id("b").Index().Byte()).Params(jen.Index().Byte(), jen.Error()).Block(
+			jen.Return(jen.Id("jsonAppendVariables").Call(jen.Id("b"), jen.Op("*").Id("p")))))),
 	)
 	f.Line()
 	f.Comment("Merge implements runtime.Codec: patch overlays v as json.Unmarshal would, and a patch that is not JSON leaves v as it was.")

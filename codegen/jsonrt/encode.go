@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -156,4 +157,24 @@ func AppendRaw(dst []byte, raw []byte) ([]byte, error) {
 		dst = append(dst, c)
 	}
 	return dst, nil
+}
+
+// bufPool holds encoding buffers, as encoding/json pools its encodeState:
+// without it every Encode would allocate (and zero) a generous buffer.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// Encode runs appendTo on a pooled buffer and returns a copy of what it
+// wrote, sized to fit: one allocation per value, as json.Marshal makes.
+func Encode(appendTo func([]byte) ([]byte, error)) ([]byte, error) {
+	bp := bufPool.Get().(*[]byte)
+	b, err := appendTo((*bp)[:0])
+	var out []byte
+	if err == nil {
+		out = append([]byte(nil), b...)
+	}
+	if cap(b) <= 64<<10 { // very large buffers are left to the collector
+		*bp = b
+		bufPool.Put(bp)
+	}
+	return out, err
 }

@@ -34,7 +34,9 @@ func (variablesCodec) Encode(v runtime.Vars) ([]byte, error) {
 	if p == nil {
 		return []byte("null"), nil
 	}
-	return jsonAppendVariables(make([]byte, 0, 256), *p)
+	return jsonrt.Encode(func(b []byte) ([]byte, error) {
+		return jsonAppendVariables(b, *p)
+	})
 }
 
 // Merge implements runtime.Codec: patch overlays v as json.Unmarshal would, and a patch that is not JSON leaves v as it was.
