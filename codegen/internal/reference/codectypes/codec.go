@@ -341,7 +341,7 @@ func jsonDecodeVariables(d *jsonrt.Decoder, v *Variables) error {
 			if v.Inviata == nil {
 				v.Inviata = new(time.Time)
 			}
-			if err := d.Unmarshal(&(*v.Inviata)); err != nil {
+			if err := d.Unmarshal(v.Inviata); err != nil {
 				return err
 			}
 			return nil
@@ -423,7 +423,7 @@ func jsonDecodeVariables(d *jsonrt.Decoder, v *Variables) error {
 			if v.Nascita == nil {
 				v.Nascita = new(Date)
 			}
-			if err := d.Unmarshal(&(*v.Nascita)); err != nil {
+			if err := d.Unmarshal(v.Nascita); err != nil {
 				return err
 			}
 			return nil
@@ -476,7 +476,7 @@ func jsonDecodeVariables(d *jsonrt.Decoder, v *Variables) error {
 				v.Richiedente = new(DomandaFormRichiedente)
 			}
 			if !d.Null() {
-				if err := jsonDecodeDomandaFormRichiedente(d, &(*v.Richiedente)); err != nil {
+				if err := jsonDecodeDomandaFormRichiedente(d, v.Richiedente); err != nil {
 					return err
 				}
 			}
@@ -489,7 +489,7 @@ func jsonDecodeVariables(d *jsonrt.Decoder, v *Variables) error {
 			if v.Scadenza == nil {
 				v.Scadenza = new(Date)
 			}
-			if err := d.Unmarshal(&(*v.Scadenza)); err != nil {
+			if err := d.Unmarshal(v.Scadenza); err != nil {
 				return err
 			}
 			return nil
@@ -803,7 +803,7 @@ func jsonDecodeDomandaFormRichiedente(d *jsonrt.Decoder, v *DomandaFormRichieden
 				v.Indirizzo = new(DomandaFormRichiedenteIndirizzo)
 			}
 			if !d.Null() {
-				if err := jsonDecodeDomandaFormRichiedenteIndirizzo(d, &(*v.Indirizzo)); err != nil {
+				if err := jsonDecodeDomandaFormRichiedenteIndirizzo(d, v.Indirizzo); err != nil {
 					return err
 				}
 			}

@@ -268,7 +268,7 @@ func jsonDecodeVariables(d *jsonrt.Decoder, v *Variables) error {
 				v.EsitoIstruttoria = new(IstruttoriaFormEsitoIstruttoria)
 			}
 			if !d.Null() {
-				if err := jsonDecodeIstruttoriaFormEsitoIstruttoria(d, &(*v.EsitoIstruttoria)); err != nil {
+				if err := jsonDecodeIstruttoriaFormEsitoIstruttoria(d, v.EsitoIstruttoria); err != nil {
 					return err
 				}
 			}
@@ -342,7 +342,7 @@ func jsonDecodeVariables(d *jsonrt.Decoder, v *Variables) error {
 				v.Richiedente = new(SciaFormRichiedente)
 			}
 			if !d.Null() {
-				if err := jsonDecodeSciaFormRichiedente(d, &(*v.Richiedente)); err != nil {
+				if err := jsonDecodeSciaFormRichiedente(d, v.Richiedente); err != nil {
 					return err
 				}
 			}

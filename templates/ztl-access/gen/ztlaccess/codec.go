@@ -225,7 +225,7 @@ func jsonDecodeVariables(d *jsonrt.Decoder, v *Variables) error {
 				v.CartaCircolazione = new(DomandaFormCartaCircolazione)
 			}
 			if !d.Null() {
-				if err := jsonDecodeDomandaFormCartaCircolazione(d, &(*v.CartaCircolazione)); err != nil {
+				if err := jsonDecodeDomandaFormCartaCircolazione(d, v.CartaCircolazione); err != nil {
 					return err
 				}
 			}
@@ -239,7 +239,7 @@ func jsonDecodeVariables(d *jsonrt.Decoder, v *Variables) error {
 				v.Checklist = new(ChecklistFormChecklist)
 			}
 			if !d.Null() {
-				if err := jsonDecodeChecklistFormChecklist(d, &(*v.Checklist)); err != nil {
+				if err := jsonDecodeChecklistFormChecklist(d, v.Checklist); err != nil {
 					return err
 				}
 			}
@@ -253,7 +253,7 @@ func jsonDecodeVariables(d *jsonrt.Decoder, v *Variables) error {
 				v.Esito = new(EsitoFormEsito)
 			}
 			if !d.Null() {
-				if err := jsonDecodeEsitoFormEsito(d, &(*v.Esito)); err != nil {
+				if err := jsonDecodeEsitoFormEsito(d, v.Esito); err != nil {
 					return err
 				}
 			}
@@ -267,7 +267,7 @@ func jsonDecodeVariables(d *jsonrt.Decoder, v *Variables) error {
 				v.Integrazione = new(IntegrazioneFormIntegrazione)
 			}
 			if !d.Null() {
-				if err := jsonDecodeIntegrazioneFormIntegrazione(d, &(*v.Integrazione)); err != nil {
+				if err := jsonDecodeIntegrazioneFormIntegrazione(d, v.Integrazione); err != nil {
 					return err
 				}
 			}
@@ -313,7 +313,7 @@ func jsonDecodeVariables(d *jsonrt.Decoder, v *Variables) error {
 				v.Permesso = new(ServiziFormPermesso)
 			}
 			if !d.Null() {
-				if err := jsonDecodeServiziFormPermesso(d, &(*v.Permesso)); err != nil {
+				if err := jsonDecodeServiziFormPermesso(d, v.Permesso); err != nil {
 					return err
 				}
 			}
@@ -327,7 +327,7 @@ func jsonDecodeVariables(d *jsonrt.Decoder, v *Variables) error {
 				v.Richiedente = new(DomandaFormRichiedente)
 			}
 			if !d.Null() {
-				if err := jsonDecodeDomandaFormRichiedente(d, &(*v.Richiedente)); err != nil {
+				if err := jsonDecodeDomandaFormRichiedente(d, v.Richiedente); err != nil {
 					return err
 				}
 			}
@@ -341,7 +341,7 @@ func jsonDecodeVariables(d *jsonrt.Decoder, v *Variables) error {
 				v.Veicolo = new(DomandaFormVeicolo)
 			}
 			if !d.Null() {
-				if err := jsonDecodeDomandaFormVeicolo(d, &(*v.Veicolo)); err != nil {
+				if err := jsonDecodeDomandaFormVeicolo(d, v.Veicolo); err != nil {
 					return err
 				}
 			}
@@ -362,7 +362,7 @@ func jsonDecodeVariables(d *jsonrt.Decoder, v *Variables) error {
 				v.Verifica = new(ServiziFormVerifica)
 			}
 			if !d.Null() {
-				if err := jsonDecodeServiziFormVerifica(d, &(*v.Verifica)); err != nil {
+				if err := jsonDecodeServiziFormVerifica(d, v.Verifica); err != nil {
 					return err
 				}
 			}
@@ -669,7 +669,7 @@ func jsonDecodeIntegrazioneFormIntegrazione(d *jsonrt.Decoder, v *IntegrazioneFo
 				v.Allegato = new(IntegrazioneFormIntegrazioneAllegato)
 			}
 			if !d.Null() {
-				if err := jsonDecodeIntegrazioneFormIntegrazioneAllegato(d, &(*v.Allegato)); err != nil {
+				if err := jsonDecodeIntegrazioneFormIntegrazioneAllegato(d, v.Allegato); err != nil {
 					return err
 				}
 			}

@@ -213,7 +213,7 @@ func jsonDecodeVariables(d *jsonrt.Decoder, v *Variables) error {
 			if v.Nascita == nil {
 				v.Nascita = new(Date)
 			}
-			if err := d.Unmarshal(&(*v.Nascita)); err != nil {
+			if err := d.Unmarshal(v.Nascita); err != nil {
 				return err
 			}
 			return nil
@@ -225,7 +225,7 @@ func jsonDecodeVariables(d *jsonrt.Decoder, v *Variables) error {
 			if v.Presentata == nil {
 				v.Presentata = new(time.Time)
 			}
-			if err := d.Unmarshal(&(*v.Presentata)); err != nil {
+			if err := d.Unmarshal(v.Presentata); err != nil {
 				return err
 			}
 			return nil

@@ -145,7 +145,7 @@ func jsonDecodeVariables(d *jsonrt.Decoder, v *Variables) error {
 				v.Domanda = new(DomandaFormDomanda)
 			}
 			if !d.Null() {
-				if err := jsonDecodeDomandaFormDomanda(d, &(*v.Domanda)); err != nil {
+				if err := jsonDecodeDomandaFormDomanda(d, v.Domanda); err != nil {
 					return err
 				}
 			}
