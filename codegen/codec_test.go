@@ -265,6 +265,12 @@ func TestGeneratedCodecInput(t *testing.T) {
 				if err := def.Codec.Merge(base, json.RawMessage(tt.input)); err == nil {
 					t.Fatalf("Merge(%s) succeeded", tt.input)
 				}
+				// Malformed JSON is refused before anything is written (a
+				// type mismatch may leave earlier keys merged, as with
+				// json.Unmarshal).
+				if !json.Valid([]byte(tt.input)) && !reflect.DeepEqual(base, &codectypes.Variables{Note: new("prima")}) {
+					t.Errorf("Merge(%s) changed the variables: %+v", tt.input, base)
+				}
 				return
 			}
 			if err != nil {
