@@ -22,14 +22,16 @@ import (
 const (
 	referenceBundle   = "testdata/reference/bundle"
 	istruttoriaBundle = "testdata/istruttoria/bundle"
+	codecBundle       = "testdata/codec/bundle" // every kind of generated type
+	suapBundle        = "testdata/suap/bundle"  // enums, raw fallbacks, call activity
 )
 
 // TestReferencePackage keeps codegen/internal/reference, the generated
-// package of the reference bundle that the benchmarks link, up to date
+// packages that the benchmarks and the codec test link, up to date
 // (go test ./codegen -update rewrites it).
 func TestReferencePackage(t *testing.T) {
 	var bundles []*codegen.Bundle
-	for _, dir := range []string{referenceBundle, istruttoriaBundle} {
+	for _, dir := range []string{referenceBundle, istruttoriaBundle, codecBundle, suapBundle} {
 		b, err := codegen.Open(dir)
 		if err != nil {
 			t.Fatal(err)

@@ -62,6 +62,7 @@ func ExampleGenerate() {
 	}
 	// Output:
 	// ztlaccess/cel.go
+	// ztlaccess/codec.go
 	// ztlaccess/forms.go
 	// ztlaccess/process.go
 	// ztlaccess/services.go

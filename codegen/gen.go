@@ -92,6 +92,7 @@ func (p *Process) generate(pkg string) (map[string][]byte, error) {
 		ServicesFile:  p.servicesFile(pkg),
 		ProcessFile:   p.processFile(pkg),
 		FormsFile:     p.formsFile(pkg),
+		CodecFile:     p.codecFile(pkg),
 	}
 	out := map[string][]byte{}
 	for name, f := range files {

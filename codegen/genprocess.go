@@ -65,7 +65,7 @@ func (p *Process) processFile(pkg string) *jen.File {
 			break
 		}
 	}
-	builder := jen.Id("b").Op(":=").Qual(runtimePkg, "NewBuilder").Types(jen.Id("Variables")).Call(jen.Id("ProcessKey"), jen.Lit(m.Name)).Dot("Hash").Call(jen.Id("Hash"))
+	builder := jen.Id("b").Op(":=").Qual(runtimePkg, "NewBuilder").Types(jen.Id("Variables")).Call(jen.Id("ProcessKey"), jen.Lit(m.Name)).Dot("Hash").Call(jen.Id("Hash")).Dot("Codec").Call(jen.Id("variablesCodec").Values())
 	if m.LegalTerm != nil {
 		builder = builder.Dot("Term").Call(jen.Lit(m.LegalTerm.String()))
 	}

@@ -63,11 +63,12 @@ func generateCase(t *testing.T, c string) (map[string][]byte, string) {
 
 // allowedImports are the packages generated code may import besides the
 // standard library (ARCHITECTURE.md: generated code → runtime and forms;
-// celrt for the cel-go fallbacks).
+// celrt for the cel-go fallbacks; jsonrt for the variables codec).
 var allowedImports = map[string]bool{
-	"github.com/procedo/procedo/runtime":       true,
-	"github.com/procedo/procedo/forms":         true,
-	"github.com/procedo/procedo/codegen/celrt": true,
+	"github.com/procedo/procedo/runtime":        true,
+	"github.com/procedo/procedo/forms":          true,
+	"github.com/procedo/procedo/codegen/celrt":  true,
+	"github.com/procedo/procedo/codegen/jsonrt": true,
 }
 
 // checkImports fails when a generated file imports anything else.

@@ -20,7 +20,7 @@ func Definition() (*runtime.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := runtime.NewBuilder[Variables](ProcessKey, "Accesso ZTL").Hash(Hash).Term("P30D")
+	b := runtime.NewBuilder[Variables](ProcessKey, "Accesso ZTL").Hash(Hash).Codec(variablesCodec{}).Term("P30D")
 
 	// startEvent Start "Domanda" (process.bpmn:7:5).
 	b.StartEvent("Start").Named("Domanda").Form("domanda", formValidator{

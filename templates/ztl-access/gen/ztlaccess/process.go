@@ -19,7 +19,7 @@ func Definition() (*runtime.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := runtime.NewBuilder[Variables](ProcessKey, "Permesso di accesso alla ZTL").Hash(Hash).Term("P30D")
+	b := runtime.NewBuilder[Variables](ProcessKey, "Permesso di accesso alla ZTL").Hash(Hash).Codec(variablesCodec{}).Term("P30D")
 
 	// startEvent Domanda "Domanda presentata" (process.bpmn:10:5).
 	b.StartEvent("Domanda").Named("Domanda presentata").Form("domanda", formValidator{

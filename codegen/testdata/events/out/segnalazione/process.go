@@ -22,7 +22,7 @@ func Definition() (*runtime.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := runtime.NewBuilder[Variables](ProcessKey, "Segnalazione").Hash(Hash).Term("P30D")
+	b := runtime.NewBuilder[Variables](ProcessKey, "Segnalazione").Hash(Hash).Codec(variablesCodec{}).Term("P30D")
 
 	// startEvent Arrivo "Segnalazione ricevuta" (process.bpmn:10:5).
 	b.MessageStartEvent("Arrivo", "segnalazione").Named("Segnalazione ricevuta").Form("segnalazione", formValidator{

@@ -19,7 +19,7 @@ func Definition() (*runtime.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := runtime.NewBuilder[Variables](ProcessKey, "Pratica \"città\" */ `x` \\n").Hash(Hash)
+	b := runtime.NewBuilder[Variables](ProcessKey, "Pratica \"città\" */ `x` \\n").Hash(Hash).Codec(variablesCodec{})
 
 	// startEvent Start "Domanda */ // go:generate" (process.bpmn:4:5).
 	b.StartEvent("Start").Named("Domanda */ // go:generate").Form("domanda", formValidator{

@@ -60,7 +60,7 @@ func Definition() (*runtime.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := runtime.NewBuilder[Variables](ProcessKey, "SCIA commerciale").Hash(Hash).Term("P60D")
+	b := runtime.NewBuilder[Variables](ProcessKey, "SCIA commerciale").Hash(Hash).Codec(variablesCodec{}).Term("P60D")
 
 	// startEvent Domanda "SCIA presentata" (process.bpmn:7:5).
 	b.StartEvent("Domanda").Named("SCIA presentata").Form("scia", formValidator{

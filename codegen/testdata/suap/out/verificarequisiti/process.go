@@ -12,7 +12,7 @@ const Hash = "sha256:de5b011bf51dab5841ad0423204f7e65f86a579f579492254d8fd84a21b
 
 // Definition returns the runtime definition of process "verifica-requisiti" (Verifica requisiti), built from process.bpmn. Deploy it with Engine.Deploy, or carry it with Engine.Register; bind the service tasks with Handlers.
 func Definition() (*runtime.Definition, error) {
-	b := runtime.NewBuilder[Variables](ProcessKey, "Verifica requisiti").Hash(Hash).Term("P10D")
+	b := runtime.NewBuilder[Variables](ProcessKey, "Verifica requisiti").Hash(Hash).Codec(variablesCodec{}).Term("P10D")
 
 	// startEvent VR_Start "Richiesta di verifica" (process.bpmn:85:5).
 	b.StartEvent("VR_Start").Named("Richiesta di verifica")
