@@ -136,7 +136,7 @@ func (s *Server) flowFor(body string, proc *Procedure) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := flow.New(flow.Config{Renderer: rd, FormID: proc.Key + "@" + proc.Definition.Hash[:12], Body: body, CSRF: s.csrf, Drafts: s.drafts,
+	h, err := flow.New(flow.Config{Renderer: rd, FormID: proc.Key + "@" + proc.Definition.Hash[:12], Body: body, CSRF: s.csrf, Drafts: s.drafts, DraftStore: draftStore{s},
 		Filer: &filer{s: s, proc: proc}, Documents: docSink{s}, Limits: s.cfg.Limits, Session: s.sessionID, Now: s.cfg.Now, Logger: s.log})
 	if err != nil {
 		return nil, err

@@ -171,6 +171,14 @@ var migrations = []struct{ sqlite, pg string }{
 		DROP TRIGGER IF EXISTS web_audit_no_change ON web_audit;
 		CREATE TRIGGER web_audit_no_change BEFORE UPDATE OR DELETE ON web_audit FOR EACH ROW EXECUTE FUNCTION web_audit_append_only();`,
 	},
+	{
+		// Drafts a citizen saved with "Salva bozza", by owner: a resume
+		// link opened by someone else finds nothing.
+		sqlite: `CREATE TABLE IF NOT EXISTS web_drafts (body TEXT NOT NULL, owner TEXT NOT NULL, draft_key TEXT NOT NULL,
+			page TEXT NOT NULL, draft TEXT NOT NULL, saved_at INTEGER NOT NULL, PRIMARY KEY (body, owner, draft_key));`,
+		pg: `CREATE TABLE IF NOT EXISTS web_drafts (body TEXT NOT NULL, owner TEXT NOT NULL, draft_key TEXT NOT NULL,
+			page TEXT NOT NULL, draft TEXT NOT NULL, saved_at BIGINT NOT NULL, PRIMARY KEY (body, owner, draft_key));`,
+	},
 }
 
 func (d *DB) migrate(ctx context.Context) error {
@@ -407,4 +415,29 @@ func (d *DB) TokenBySecret(ctx context.Context, secret string) (*Token, error) {
 		return nil, fmt.Errorf("webdb: token: %w", err)
 	}
 	return &t, nil
+}
+
+// SaveDraft keeps (or replaces) the draft owner saved under key: the page
+// it was saved on and the signed draft (forms/submit.Drafts).
+func (d *DB) SaveDraft(ctx context.Context, body, owner, key, page, draft string, at time.Time) error {
+	_, err := d.exec(ctx, `INSERT INTO web_drafts (body, owner, draft_key, page, draft, saved_at) VALUES (?,?,?,?,?,?)
+		ON CONFLICT (body, owner, draft_key) DO UPDATE SET page = excluded.page, draft = excluded.draft, saved_at = excluded.saved_at`,
+		body, owner, key, page, draft, micros(at))
+	if err != nil {
+		return fmt.Errorf("webdb: save draft: %w", err)
+	}
+	return nil
+}
+
+// LoadDraft returns the draft owner saved under key, or ErrNotFound.
+func (d *DB) LoadDraft(ctx context.Context, body, owner, key string) (page, draft string, err error) {
+	err = d.db.QueryRowContext(ctx, d.rebind(`SELECT page, draft FROM web_drafts WHERE body = ? AND owner = ? AND draft_key = ?`),
+		body, owner, key).Scan(&page, &draft)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", ErrNotFound
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("webdb: load draft: %w", err)
+	}
+	return page, draft, nil
 }
