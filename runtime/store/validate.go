@@ -107,3 +107,19 @@ func CheckBody(method, body string) error {
 	}
 	return nil
 }
+
+// Validate checks the params of PutMessage, the same for every store: a
+// message with its body, id and name.
+func (p *PutMessageParams) Validate() error {
+	m := p.Message
+	if m == nil {
+		return &InvalidError{Method: "PutMessage", Field: "Message", Reason: "missing"}
+	}
+	if err := CheckBody("PutMessage", m.Body); err != nil {
+		return err
+	}
+	if m.ID == "" || m.Name == "" {
+		return &InvalidError{Method: "PutMessage", Field: "Message.ID/Name", Reason: "empty"}
+	}
+	return nil
+}

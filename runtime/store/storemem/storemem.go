@@ -690,16 +690,10 @@ func (s *Store) FindSubscriptions(_ context.Context, p *store.FindSubscriptionsP
 
 // PutMessage implements store.Store.
 func (s *Store) PutMessage(_ context.Context, p *store.PutMessageParams) error {
-	m := p.Message
-	if m == nil {
-		return &store.InvalidError{Method: "PutMessage", Field: "Message", Reason: "missing"}
-	}
-	if err := store.CheckBody("PutMessage", m.Body); err != nil {
+	if err := p.Validate(); err != nil {
 		return err
 	}
-	if m.ID == "" || m.Name == "" {
-		return &store.InvalidError{Method: "PutMessage", Field: "Message.ID/Name", Reason: "empty"}
-	}
+	m := p.Message
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, x := range s.messages {

@@ -482,16 +482,10 @@ func (s *Store) FindSubscriptions(ctx context.Context, p *store.FindSubscription
 
 // PutMessage implements store.Store.
 func (s *Store) PutMessage(ctx context.Context, p *store.PutMessageParams) error {
-	m := p.Message
-	if m == nil {
-		return &store.InvalidError{Method: "PutMessage", Field: "Message", Reason: "missing"}
-	}
-	if err := store.CheckBody("PutMessage", m.Body); err != nil {
+	if err := p.Validate(); err != nil {
 		return err
 	}
-	if m.ID == "" || m.Name == "" {
-		return &store.InvalidError{Method: "PutMessage", Field: "Message.ID/Name", Reason: "empty"}
-	}
+	m := p.Message
 	return s.write(ctx, func(tx *sql.Conn, _ *writeReq) error {
 		res, err := s.exec(tx, `INSERT INTO messages (body, id, name, correlation_key, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`, m.Body, m.ID, m.Name, m.CorrelationKey, rawJSON(m.Payload), tm(m.CreatedAt), tm(m.ExpiresAt))
