@@ -80,6 +80,13 @@ type Engine struct {
 	// batch.
 	more chan struct{}
 
+	// The last answer of the store's NextJobDue, shared by the loops of
+	// RunJobs (see nextJobDue): when it was asked (wall clock) and what
+	// it said.
+	dueMu    sync.Mutex
+	dueAsked time.Time
+	dueNext  time.Time
+
 	parkMu sync.Mutex
 	parked map[store.InstanceKey]parkedRun
 }

@@ -17,11 +17,25 @@ import (
 // left, and returns how many it ran. Tests and processtest call it
 // directly; RunJobs calls it in a loop.
 func (e *Engine) ProcessJobs(ctx context.Context) (int, error) {
+	return e.processJobs(ctx, false)
+}
+
+// processJobs is ProcessJobs; with partial it also returns after a batch
+// that was not full. RunJobs' loops use that: a store wakes them for the
+// jobs committed since (store.WakeUp), so acquiring again right after a
+// partial batch would nearly always come back empty.
+func (e *Engine) processJobs(ctx context.Context, partial bool) (int, error) {
 	total := 0
 	for {
-		jobs, err := e.st.AcquireJobs(ctx, &store.AcquireJobsParams{
+		// The acquisition is not cancelled with ctx: a statement cancelled
+		// on the client may still commit on the server (PostgreSQL runs
+		// it to the end), leasing jobs that nobody would then release.
+		// Once it has answered, runBatch releases what it cannot start.
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+		jobs, err := e.st.AcquireJobs(actx, &store.AcquireJobsParams{
 			Owner: e.opts.Owner, Now: e.Now().UTC(), LeaseFor: e.opts.LeaseFor, Limit: e.opts.BatchSize,
 		})
+		cancel()
 		if err != nil {
 			return total, err
 		}
@@ -39,6 +53,9 @@ func (e *Engine) ProcessJobs(ctx context.Context) (int, error) {
 		}
 		if err := e.runBatch(ctx, jobs); err != nil {
 			return total, err
+		}
+		if partial && len(jobs) < e.opts.BatchSize {
+			return total, nil
 		}
 	}
 }
@@ -65,14 +82,14 @@ func (e *Engine) RunJobs(ctx context.Context) error {
 func (e *Engine) runLoop(ctx context.Context) error {
 	wake := e.st.WakeUp()
 	for {
-		if _, err := e.ProcessJobs(ctx); err != nil {
+		if _, err := e.processJobs(ctx, true); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
 			e.log.Error("processing jobs", "owner", e.opts.Owner, "err", err)
 		}
-		wait := time.Second
-		if next, err := e.st.NextJobDue(ctx); err == nil && !next.IsZero() {
+		wait := store.WakeHorizon
+		if next, ok := e.nextJobDue(ctx); ok && !next.IsZero() {
 			if d := next.Sub(e.Now()); d < wait {
 				wait = max(d, time.Millisecond)
 			}
@@ -88,6 +105,28 @@ func (e *Engine) runLoop(ctx context.Context) error {
 		}
 		timer.Stop()
 	}
+}
+
+// nextJobDue is the store's NextJobDue, asked at most once per
+// store.WakeHorizon by the loops of this engine together. An answer stays
+// good that long: a job committed since is either due within the horizon
+// of its creation, and then its commit woke the loops, or due after the
+// answer expires. An answer already due is asked again, since the job it
+// named has likely been run.
+func (e *Engine) nextJobDue(ctx context.Context) (time.Time, bool) {
+	e.dueMu.Lock()
+	defer e.dueMu.Unlock()
+	if !e.dueAsked.IsZero() && time.Since(e.dueAsked) < store.WakeHorizon && (e.dueNext.IsZero() || e.dueNext.After(e.Now())) {
+		return e.dueNext, true
+	}
+	asked := time.Now()
+	next, err := e.st.NextJobDue(ctx)
+	if err != nil {
+		e.dueAsked = time.Time{}
+		return time.Time{}, false
+	}
+	e.dueAsked, e.dueNext = asked, next
+	return next, true
 }
 
 // outcome is what running one job produced before its step is built.

@@ -61,12 +61,16 @@ type Store interface {
 	// DueAt then ID.
 	ListJobs(ctx context.Context, p *ListJobsParams) ([]*Job, error)
 	// NextJobDue returns the earliest DueAt of the pending jobs of every
-	// body, or the zero time when there is none: the runner sleeps until
-	// then or until WakeUp fires.
+	// body (for a leased job, the end of its lease if later), or the zero
+	// time when there is none: the runner sleeps until then, for at most
+	// WakeHorizon, or until WakeUp fires.
 	NextJobDue(ctx context.Context) (time.Time, error)
 	// WakeUp returns a channel that receives (coalesced, non-blocking) a
-	// value when a commit creates jobs or a job is retried, in this process
-	// or — for shared stores — in another one (LISTEN/NOTIFY on PostgreSQL).
+	// value when a commit creates a job due within WakeHorizon of its
+	// CreatedAt, or a job is retried or released, in this process or — for
+	// shared stores — in another one (LISTEN/NOTIFY on PostgreSQL). A job
+	// due later (a timer, a legal term) wakes nobody: the runners find it
+	// with NextJobDue, which they ask at least every WakeHorizon.
 	WakeUp() <-chan struct{}
 
 	// FindSubscriptions returns the subscriptions waiting for a message
@@ -454,4 +458,17 @@ type JobReleaser interface {
 	// Jobs not found, or leased by someone else, are skipped. It returns
 	// how many it released and wakes the runners (NOTIFY on PostgreSQL).
 	ReleaseJobs(ctx context.Context, p *ReleaseJobsParams) (int, error)
+}
+
+// WakeHorizon is the longest a job runner sleeps without asking
+// NextJobDue. A commit wakes the runners only for the jobs it creates due
+// within WakeHorizon (a service task, a retry): a timer due in thirty
+// days is found by the runners' next NextJobDue, without a wake-up (on
+// PostgreSQL a NOTIFY) per case and a poll by every runner after it.
+const WakeHorizon = time.Second
+
+// WakesRunners reports whether committing j must wake the job runners:
+// it is due within WakeHorizon of its creation (or has no creation time).
+func WakesRunners(j *Job) bool {
+	return j.CreatedAt.IsZero() || j.DueAt.Sub(j.CreatedAt) < WakeHorizon
 }

@@ -300,7 +300,7 @@ func (s *Store) commit(p *store.CommitParams, owned bool) error {
 			}
 			c.LeaseOwner, c.LeaseUntil = "", time.Time{}
 			s.jobs[key{c.Body, c.ID}] = c
-			newJobs = true
+			newJobs = newJobs || store.WakesRunners(c)
 		}
 		for _, t := range st.Tasks {
 			c := t

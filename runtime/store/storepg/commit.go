@@ -349,7 +349,7 @@ func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 			jb.due = append(jb.due, pgtype.Timestamptz{Time: j.DueAt, Valid: true})
 			jb.attempts, jb.maxAttempts = append(jb.attempts, int32(j.Attempts)), append(jb.maxAttempts, int32(j.MaxAttempts))
 			jb.lastError, jb.created = append(jb.lastError, j.LastError), append(jb.created, ts(j.CreatedAt))
-			newJobs = true
+			newJobs = newJobs || store.WakesRunners(j)
 		}
 		for _, t := range st.Tasks {
 			offices := t.CandidateOffices
@@ -418,7 +418,7 @@ func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 	}
 	if newJobs {
 		// Delivered at commit, to every node listening.
-		b.Queue(`SELECT pg_notify($1, $2)`, Channel, s.schema)
+		b.Queue(`SELECT pg_notify($1, $2)`, Channel, s.notice)
 	}
 	// SendBatch runs the queued statements in one implicit transaction:
 	// the first error aborts it, and nothing of the batch is kept.

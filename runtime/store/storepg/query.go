@@ -384,7 +384,7 @@ func (s *Store) FailJob(ctx context.Context, p *store.FailJobParams) error {
 		tag, err = s.pool.Exec(ctx, `WITH u AS (
 				UPDATE jobs SET attempts = attempts + 1, last_error = $4, lease_owner = '', lease_until = NULL, due_at = $5
 				WHERE body = $1 AND id = $2 AND lease_owner = $3 RETURNING 1)
-			SELECT pg_notify($6, $7) FROM u`, p.Body, p.ID, p.Owner, p.Error, p.RetryAt, Channel, s.schema)
+			SELECT pg_notify($6, $7) FROM u`, p.Body, p.ID, p.Owner, p.Error, p.RetryAt, Channel, s.notice)
 	}
 	if err != nil {
 		return fmt.Errorf("storepg: fail job %s: %w", p.ID, err)
@@ -413,7 +413,7 @@ func (s *Store) RetryJob(ctx context.Context, p *store.RetryJobParams) error {
 	tag, err := s.pool.Exec(ctx, `WITH u AS (
 			UPDATE jobs SET status = 'pending', due_at = $3, attempts = 0
 			WHERE body = $1 AND id = $2 AND status = 'incident' RETURNING 1)
-		SELECT pg_notify($4, $5) FROM u`, p.Body, p.ID, p.Now, Channel, s.schema)
+		SELECT pg_notify($4, $5) FROM u`, p.Body, p.ID, p.Now, Channel, s.notice)
 	if err != nil {
 		return fmt.Errorf("storepg: retry job %s: %w", p.ID, err)
 	}
@@ -451,8 +451,20 @@ func (s *Store) ListJobs(ctx context.Context, p *store.ListJobsParams) ([]*store
 // lease runs out.
 func (s *Store) NextJobDue(ctx context.Context) (time.Time, error) {
 	var next pgtype.Timestamptz
-	err := s.pool.QueryRow(ctx, `SELECT min(CASE WHEN lease_owner <> '' AND lease_until > due_at THEN lease_until ELSE due_at END)
-		FROM jobs WHERE status = 'pending'`).Scan(&next)
+	// The earliest time is the due time of the first job nobody leases
+	// (in due order, from the jobs_due index) or the end of a lease of a
+	// job due before it: later jobs cannot come first. Both parts read a
+	// few index entries, however many timers wait (every open case keeps
+	// one for its legal term); a min over all pending jobs read them all
+	// at every poll of every runner.
+	err := s.pool.QueryRow(ctx, `WITH free AS MATERIALIZED (
+			SELECT due_at FROM jobs
+			WHERE status = 'pending' AND (lease_owner = '' OR lease_until IS NULL OR lease_until <= due_at)
+			ORDER BY due_at, id LIMIT 1)
+		SELECT LEAST((SELECT due_at FROM free),
+			(SELECT min(lease_until) FROM jobs
+			 WHERE status = 'pending' AND lease_owner <> '' AND lease_until > due_at
+			   AND due_at <= (SELECT coalesce(max(due_at), 'infinity') FROM free)))`).Scan(&next)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -628,7 +640,7 @@ func (s *Store) ReleaseJobs(ctx context.Context, p *store.ReleaseJobsParams) (in
 		return 0, fmt.Errorf("storepg: release jobs: %w", err)
 	}
 	if n > 0 {
-		if _, err := s.pool.Exec(ctx, `SELECT pg_notify($1, $2)`, Channel, s.schema); err != nil {
+		if _, err := s.pool.Exec(ctx, `SELECT pg_notify($1, $2)`, Channel, s.notice); err != nil {
 			return n, fmt.Errorf("storepg: release jobs: notify: %w", err)
 		}
 		s.signal()

@@ -2,7 +2,9 @@ package storepg
 
 import (
 	"context"
+	"crypto/rand"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -20,8 +22,12 @@ import (
 )
 
 // Channel is the LISTEN/NOTIFY channel on which commits that create jobs
-// wake the job runners of every node. The payload is the schema, so that
-// stores in different schemas of one database do not wake each other.
+// due now wake the job runners of every node. The payload is the schema
+// and the sending store's node id ("schema node"), so that stores in
+// different schemas of one database do not wake each other and a store
+// does not wake its own runners twice (it signals them at commit). A
+// payload of the schema alone (an older node) wakes every store of the
+// schema.
 const Channel = "procedo_jobs"
 
 // Options tune the store; the zero value means the defaults.
@@ -46,6 +52,7 @@ type Options struct {
 type Store struct {
 	pool   *pgxpool.Pool
 	schema string
+	notice string // the NOTIFY payload: schema and node id
 
 	queue    chan *commitReq
 	maxBatch int
@@ -229,7 +236,7 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 		maxBatch = 256
 	}
 	s := &Store{
-		pool: pool, schema: schema,
+		pool: pool, schema: schema, notice: schema + " " + nodeID(),
 		queue: make(chan *commitReq, maxBatch), maxBatch: maxBatch, closing: make(chan struct{}), stopped: make(chan struct{}),
 		wake: make(chan struct{}, 1), listenDone: make(chan struct{}),
 	}
@@ -309,7 +316,10 @@ func (s *Store) listen(ctx context.Context, cfg *pgx.ConnConfig, ready chan<- er
 				if werr != nil {
 					break
 				}
-				if n.Payload == s.schema {
+				if n.Payload == s.notice {
+					continue // this store's own commit: signalled then
+				}
+				if n.Payload == s.schema || strings.HasPrefix(n.Payload, s.schema+" ") {
 					s.signal()
 				}
 			}
@@ -360,4 +370,11 @@ func compact(ids []string) []string {
 		}
 	}
 	return out
+}
+
+// nodeID is a random id naming this store in its notifications.
+func nodeID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

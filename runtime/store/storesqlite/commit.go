@@ -37,8 +37,8 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) error {
 				conflicts = append(conflicts, st.Instance.ID)
 				continue
 			}
-			if len(st.Jobs) > 0 {
-				r.notify = true
+			for _, j := range st.Jobs {
+				r.notify = r.notify || store.WakesRunners(j)
 			}
 		}
 		if len(conflicts) > 0 {

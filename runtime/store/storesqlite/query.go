@@ -448,8 +448,19 @@ func (s *Store) ListJobs(ctx context.Context, p *store.ListJobsParams) ([]*store
 // lease runs out.
 func (s *Store) NextJobDue(ctx context.Context) (time.Time, error) {
 	var next sql.NullInt64
-	err := s.readRow(ctx, `SELECT MIN(CASE WHEN lease_owner <> '' AND lease_until > due_at THEN lease_until ELSE due_at END)
-		FROM jobs WHERE status = 'pending'`).Scan(&next)
+	// As in storepg: the first job nobody leases, in due order from the
+	// jobs_due index, or the end of a lease of a job due before it; a
+	// min over all pending jobs read every waiting timer at every poll.
+	err := s.readRow(ctx, `WITH free AS MATERIALIZED (
+			SELECT due_at FROM jobs INDEXED BY jobs_due
+			WHERE status = 'pending' AND (lease_owner = '' OR lease_until IS NULL OR lease_until <= due_at)
+			ORDER BY due_at LIMIT 1)
+		SELECT MIN(x) FROM (
+			SELECT due_at AS x FROM free
+			UNION ALL
+			SELECT lease_until FROM jobs INDEXED BY jobs_due
+			WHERE status = 'pending' AND lease_owner <> '' AND lease_until > due_at
+			  AND due_at <= coalesce((SELECT due_at FROM free), 9223372036854775807))`).Scan(&next)
 	if err != nil {
 		return time.Time{}, err
 	}

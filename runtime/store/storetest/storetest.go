@@ -51,6 +51,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Tasks", testTasks},
 		{"JobsLeaseAndTakeover", testJobsLease},
 		{"JobsConcurrentAcquire", testJobsConcurrentAcquire},
+		{"NextJobDue", testNextJobDue},
 		{"JobsDoneNeedsLease", testJobsDoneNeedsLease},
 		{"JobsFailRetryIncident", testJobsFail},
 		{"WakeUp", testWakeUp},
@@ -484,6 +485,69 @@ func testJobsLease(t *testing.T, s store.Store) {
 	}
 }
 
+// testNextJobDue checks the exact time NextJobDue gives: the earliest due
+// time of a job nobody leases, or the end of a lease that comes first,
+// across bodies. Stores answer it from an index (the runners ask after
+// every batch, and every open case keeps a timer for its legal term), so
+// the cases cover leases in front of the first free job and behind it.
+func testNextJobDue(t *testing.T, s store.Store) {
+	next := func() time.Time {
+		t.Helper()
+		at, err := s.NextJobDue(ctx(t))
+		must(t, err)
+		return at
+	}
+	if at := next(); !at.IsZero() {
+		t.Fatalf("empty store: next due = %v, want zero", at)
+	}
+	commit(t, s, &store.Step{Instance: NewInstance(BodyA, "na"), Jobs: []*store.Job{
+		job(BodyA, "na", "a1", T0.Add(10*time.Minute)), job(BodyA, "na", "a2", T0.Add(time.Hour)),
+		job(BodyA, "na", "a3", T0.Add(30*24*time.Hour)), // a legal-term timer
+	}})
+	commit(t, s, &store.Step{Instance: NewInstance(BodyB, "nb"), Jobs: []*store.Job{
+		job(BodyB, "nb", "b1", T0.Add(20*time.Minute)),
+	}})
+	if at := next(); !sameTime(at, T0.Add(10*time.Minute)) {
+		t.Fatalf("next due = %v, want a1's %v", at, T0.Add(10*time.Minute))
+	}
+	// a1 leased until T0+15m: its lease ends before b1 is due.
+	got, err := s.AcquireJobs(ctx(t), &store.AcquireJobsParams{Owner: "node-1", Now: T0.Add(10 * time.Minute), LeaseFor: 5 * time.Minute, Limit: 10})
+	must(t, err)
+	if len(got) != 1 || got[0].ID != "a1" {
+		t.Fatalf("acquired %v, want a1", got)
+	}
+	if at := next(); !sameTime(at, T0.Add(15*time.Minute)) {
+		t.Fatalf("next due = %v, want the end of a1's lease %v", at, T0.Add(15*time.Minute))
+	}
+	// a1 and b1 leased until T0+2h20m: a2 (free, due in an hour) is next.
+	got, err = s.AcquireJobs(ctx(t), &store.AcquireJobsParams{Owner: "node-2", Now: T0.Add(20 * time.Minute), LeaseFor: 2 * time.Hour, Limit: 10})
+	must(t, err)
+	if len(got) != 2 || got[0].ID != "a1" || got[1].ID != "b1" {
+		t.Fatalf("acquired %v, want a1, b1", got)
+	}
+	if at := next(); !sameTime(at, T0.Add(time.Hour)) {
+		t.Fatalf("next due = %v, want a2's %v", at, T0.Add(time.Hour))
+	}
+	// Every job but the far timer leased for a day: the timer is next.
+	got, err = s.AcquireJobs(ctx(t), &store.AcquireJobsParams{Owner: "node-3", Now: T0.Add(3 * time.Hour), LeaseFor: 24 * time.Hour, Limit: 10})
+	must(t, err)
+	if len(got) != 3 {
+		t.Fatalf("acquired %d jobs, want a1, a2, b1", len(got))
+	}
+	if at := next(); !sameTime(at, T0.Add(27*time.Hour)) {
+		t.Fatalf("next due = %v, want the end of the leases %v", at, T0.Add(27*time.Hour))
+	}
+	// Leases past the timer: the timer is next.
+	got, err = s.AcquireJobs(ctx(t), &store.AcquireJobsParams{Owner: "node-4", Now: T0.Add(28 * time.Hour), LeaseFor: 60 * 24 * time.Hour, Limit: 10})
+	must(t, err)
+	if len(got) != 3 {
+		t.Fatalf("acquired %d jobs, want a1, a2, b1", len(got))
+	}
+	if at := next(); !sameTime(at, T0.Add(30*24*time.Hour)) {
+		t.Fatalf("next due = %v, want the timer's %v", at, T0.Add(30*24*time.Hour))
+	}
+}
+
 func testJobsConcurrentAcquire(t *testing.T, s store.Store) {
 	var jobs []*store.Job
 	for i := range 40 {
@@ -589,6 +653,19 @@ func testWakeUp(t *testing.T, s store.Store) {
 	case <-ch:
 	case <-time.After(10 * time.Second):
 		t.Fatal("no wake-up within 10s of a commit that created a job")
+	}
+	// A timer due beyond store.WakeHorizon wakes nobody: NextJobDue finds
+	// it. (A wake-up sent anyway would arrive within the time a due job's
+	// does; waiting longer could only hide it.)
+	far := job(BodyA, "w2", "j2", T0.Add(30*24*time.Hour))
+	commit(t, s, &store.Step{Instance: NewInstance(BodyA, "w2"), Jobs: []*store.Job{far}})
+	select {
+	case <-ch:
+		t.Fatal("a commit that created only a job due in 30 days woke the runners")
+	case <-time.After(300 * time.Millisecond):
+	}
+	if at, err := s.NextJobDue(ctx(t)); err != nil || !sameTime(at, T0) {
+		t.Fatalf("next due = %v, %v; want j1's %v", at, err, T0)
 	}
 }
 
