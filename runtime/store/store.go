@@ -95,7 +95,8 @@ type Store interface {
 
 	// NextNumber increments and returns a counter per body, name and year
 	// (first value 1): application numbers like 2026/000123. Numbers are
-	// never handed out twice, even by concurrent callers.
+	// never handed out twice, even by concurrent callers, and a call whose
+	// context has ended takes none.
 	NextNumber(ctx context.Context, p *NextNumberParams) (int64, error)
 
 	// Close releases the store's resources.

@@ -793,8 +793,11 @@ func (s *Store) ListDocuments(_ context.Context, p *store.ListDocumentsParams) (
 }
 
 // NextNumber implements store.Store.
-func (s *Store) NextNumber(_ context.Context, p *store.NextNumberParams) (int64, error) {
+func (s *Store) NextNumber(ctx context.Context, p *store.NextNumberParams) (int64, error) {
 	if err := store.CheckBody("NextNumber", p.Body); err != nil {
+		return 0, err
+	}
+	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
 	s.mu.Lock()

@@ -603,21 +603,6 @@ func (s *Store) ListDocuments(ctx context.Context, p *store.ListDocumentsParams)
 	return collect(rows, func(r pgx.Row) (*store.Document, error) { return scanDocument(r) })
 }
 
-// NextNumber implements store.Store: the upsert locks the counter row, so
-// concurrent callers get consecutive numbers.
-func (s *Store) NextNumber(ctx context.Context, p *store.NextNumberParams) (int64, error) {
-	if err := store.CheckBody("NextNumber", p.Body); err != nil {
-		return 0, err
-	}
-	var n int64
-	err := s.pool.QueryRow(ctx, `INSERT INTO counters (body, name, year, value) VALUES ($1, $2, $3, 1)
-		ON CONFLICT (body, name, year) DO UPDATE SET value = counters.value + 1 RETURNING value`, p.Body, p.Name, p.Year).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("storepg: next number %s/%d: %w", p.Name, p.Year, err)
-	}
-	return n, nil
-}
-
 var _ store.JobReleaser = (*Store)(nil)
 
 // ReleaseJobs implements store.JobReleaser: the lease is cleared in one

@@ -56,6 +56,7 @@ type Store struct {
 
 	queue    chan *commitReq
 	maxBatch int
+	numbers  chan *numberReq // NextNumber calls for numberLoop
 	closing  chan struct{}
 	stopped  chan struct{} // closed when every committer has stopped
 	workers  sync.WaitGroup
@@ -237,7 +238,7 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	}
 	s := &Store{
 		pool: pool, schema: schema, notice: schema + " " + nodeID(),
-		queue: make(chan *commitReq, maxBatch), maxBatch: maxBatch, closing: make(chan struct{}), stopped: make(chan struct{}),
+		queue: make(chan *commitReq, maxBatch), maxBatch: maxBatch, numbers: make(chan *numberReq, maxNumberBatch), closing: make(chan struct{}), stopped: make(chan struct{}),
 		wake: make(chan struct{}, 1), listenDone: make(chan struct{}),
 	}
 	lctx, cancel := context.WithCancel(context.Background())
@@ -253,6 +254,8 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 		s.workers.Add(1)
 		go s.commitLoop()
 	}
+	s.workers.Add(1)
+	go s.numberLoop()
 	return s, nil
 }
 

@@ -822,6 +822,55 @@ func testNumbers(t *testing.T, s store.Store) {
 			t.Fatalf("%s: first number %d, want 1", tc.name, n)
 		}
 	}
+	// Concurrent calls on several registers at once (a store may serve
+	// them together): each register stays gapless on its own.
+	regs := []store.NextNumberParams{
+		{Body: BodyA, Name: "mix", Year: 2026}, {Body: BodyB, Name: "mix", Year: 2026},
+		{Body: BodyA, Name: "mix2", Year: 2026}, {Body: BodyA, Name: "mix", Year: 2027},
+	}
+	seen := make([]map[int64]bool, len(regs))
+	for i := range seen {
+		seen[i] = map[int64]bool{}
+	}
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 20 {
+				ri := (w + i) % len(regs)
+				n, err := s.NextNumber(context.Background(), &regs[ri])
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				if seen[ri][n] {
+					t.Errorf("register %v: number %d handed out twice", regs[ri], n)
+				}
+				seen[ri][n] = true
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for ri, got := range seen {
+		for i := int64(1); i <= int64(len(got)); i++ {
+			if !got[i] {
+				t.Fatalf("register %v: number %d missing among %d", regs[ri], i, len(got))
+			}
+		}
+	}
+	// A call whose context has ended takes no number.
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.NextNumber(cancelled, &store.NextNumberParams{Body: BodyA, Name: "ztl", Year: 2026}); err == nil {
+		t.Fatal("NextNumber with a cancelled context succeeded")
+	}
+	n, err := s.NextNumber(ctx(t), &store.NextNumberParams{Body: BodyA, Name: "ztl", Year: 2026})
+	must(t, err)
+	if n != 101 {
+		t.Fatalf("number after a cancelled call = %d, want 101 (no gap)", n)
+	}
 }
 
 // testBodies proves that body B can neither read nor change anything of
