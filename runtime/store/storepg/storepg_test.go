@@ -131,6 +131,28 @@ func TestNotifyWakesOtherNode(t *testing.T) {
 		t.Fatal("a store on another schema was woken")
 	default:
 	}
+	// A node of an older release notifies with the bare schema: it still
+	// wakes the stores of that schema.
+	if _, err := a.Pool().Exec(t.Context(), `SELECT pg_notify($1, $2)`, storepg.Channel, schema); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-b.WakeUp():
+	case <-time.After(10 * time.Second):
+		t.Fatal("node b was not woken within 10s by a notification with the bare schema")
+	}
+	// A timer due in 30 days wakes no other node: NextJobDue finds it.
+	err = a.Commit(t.Context(), &store.CommitParams{Steps: []*store.Step{{Instance: storetest.NewInstance(storetest.BodyA, "n2"), Jobs: []*store.Job{{
+		Body: storetest.BodyA, ID: "j2", InstanceID: "n2", Kind: "timer", DueAt: storetest.T0.Add(30 * 24 * time.Hour), CreatedAt: storetest.T0,
+	}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-b.WakeUp():
+		t.Fatal("node b was woken by a commit that created only a timer due in 30 days")
+	case <-time.After(300 * time.Millisecond):
+	}
 }
 
 // TestGroupCommit: many concurrent single-step commits, half of them on
