@@ -39,11 +39,18 @@ type DB struct {
 	rebound   sync.Map        // query with ? → query with $n
 	auditWG   sync.WaitGroup
 	closed    chan struct{}
-	closeOnce sync.Once
+
+	// CaseByKey on PostgreSQL: calls wait in lookupQ for one loop
+	// (lookup.go), which closes lookupsDone when it stops.
+	lookupOnce  sync.Once
+	lookupQ     chan *keyLookup
+	lookupsDone chan struct{}
+	closeOnce   sync.Once
 }
 
 func newDB(db *sql.DB, pg bool) *DB {
-	return &DB{db: db, pg: pg, auditQ: make(chan *appendReq, 1024), heads: map[string]bool{}, closed: make(chan struct{})}
+	return &DB{db: db, pg: pg, auditQ: make(chan *appendReq, 1024), heads: map[string]bool{}, closed: make(chan struct{}),
+		lookupQ: make(chan *keyLookup, maxLookupBatch), lookupsDone: make(chan struct{})}
 }
 
 // ErrNotFound is returned when a row does not exist in the body.
@@ -263,6 +270,9 @@ func (d *DB) oneCase(ctx context.Context, q string, args ...any) (*Case, error) 
 
 // CaseByKey returns the case filed with an idempotency key.
 func (d *DB) CaseByKey(ctx context.Context, body, key string) (*Case, error) {
+	if d.pg {
+		return d.caseByKeyBatched(ctx, body, key)
+	}
 	return d.oneCase(ctx, `SELECT `+caseCols+` FROM web_cases WHERE body = ? AND idem_key = ?`, body, key)
 }
 

@@ -262,3 +262,72 @@ func fileCase(t *testing.T, pg bool) {
 		t.Errorf("cases: %d %v", len(cs), err)
 	}
 }
+
+func TestCaseByKeySQLite(t *testing.T)   { caseByKey(t, false) }
+func TestCaseByKeyPostgres(t *testing.T) { caseByKey(t, true) }
+
+// caseByKey asks for many keys at once, filed and not, of two bodies (on
+// PostgreSQL the calls are answered together): each call gets its own
+// case, or ErrNotFound, never another body's; a call whose context has
+// ended gets its error.
+func caseByKey(t *testing.T, pg bool) {
+	ctx := context.Background()
+	o := open(t, pg)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	for i := range 10 {
+		for _, body := range []string{"monza", "messina"} {
+			c := &webdb.Case{Body: body, InstanceID: fmt.Sprintf("ztl-%d", i), IdemKey: fmt.Sprintf("k%d", i),
+				Number: fmt.Sprintf("%s/%06d", body, i), Owner: body + ".mario", ProcessKey: "ztl", CreatedAt: now}
+			if _, _, err := o.db.PutCase(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// Only Messina filed k10..k14.
+	for i := 10; i < 15; i++ {
+		c := &webdb.Case{Body: "messina", InstanceID: fmt.Sprintf("ztl-%d", i), IdemKey: fmt.Sprintf("k%d", i),
+			Number: fmt.Sprintf("messina/%06d", i), Owner: "messina.mario", ProcessKey: "ztl", CreatedAt: now}
+		if _, _, err := o.db.PutCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type ask struct{ body, key string }
+	var asks []ask
+	for round := range 8 {
+		for i := range 15 {
+			asks = append(asks, ask{[]string{"monza", "messina"}[(i+round)%2], fmt.Sprintf("k%d", i)})
+		}
+	}
+	errs := make(chan error, len(asks))
+	for _, a := range asks {
+		go func() {
+			c, err := o.db.CaseByKey(ctx, a.body, a.key)
+			var i int
+			fmt.Sscanf(a.key, "k%d", &i)
+			switch {
+			case a.body == "monza" && i >= 10:
+				if !errors.Is(err, webdb.ErrNotFound) {
+					errs <- fmt.Errorf("%s %s: %+v, %v; want ErrNotFound", a.body, a.key, c, err)
+					return
+				}
+			case err != nil:
+				errs <- fmt.Errorf("%s %s: %v", a.body, a.key, err)
+				return
+			case c.Body != a.body || c.IdemKey != a.key || c.Number != fmt.Sprintf("%s/%06d", a.body, i):
+				errs <- fmt.Errorf("%s %s: got %+v", a.body, a.key, c)
+				return
+			}
+			errs <- nil
+		}()
+	}
+	for range asks {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := o.db.CaseByKey(done, "monza", "k1"); !errors.Is(err, context.Canceled) {
+		t.Errorf("a cancelled lookup: %v, want context.Canceled", err)
+	}
+}
