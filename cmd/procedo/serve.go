@@ -38,7 +38,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	schema := fs.String("schema", "", "PostgreSQL schema, created if missing (default: the URL's search_path)")
 	dev := fs.Bool("dev-login", true, "enable the development login page with demo users (never in production)")
 	secure := fs.String("secure-cookies", "auto", "mark cookies Secure: true, false, or auto (true unless --addr is a loopback address)")
-	workers := fs.Int("workers", 2, "job runners of the engine")
+	workers := fs.Int("workers", 1, "job runner loops of the engine (each keeps 4 batches in flight)")
+	committers := fs.Int("db-committers", 1, "PostgreSQL transactions the store commits at once (more where fsync, not CPU, limits)")
 	logJSON := fs.Bool("log-json", false, "log as JSON lines instead of text")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -63,7 +64,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	s, err := site.Open(ctx, site.Options{DataDir: *data, DatabaseURL: *db, Schema: *schema, DevLogin: *dev, SecureCookies: secureCookies, Logger: log, Workers: *workers})
+	s, err := site.Open(ctx, site.Options{DataDir: *data, DatabaseURL: *db, Schema: *schema, DevLogin: *dev, SecureCookies: secureCookies, Logger: log, Workers: *workers, Committers: *committers})
 	if err != nil {
 		fmt.Fprintf(stderr, "procedo serve: %v\n", err)
 		return 1

@@ -49,7 +49,7 @@ func BenchmarkSubmissionsSQLite(b *testing.B) {
 }
 
 func benchSubmissions(b *testing.B, pg bool, clients int) {
-	opts := site.Options{DataDir: b.TempDir(), DevLogin: true, Key: bytes.Repeat([]byte("k"), 32), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Workers: 2}
+	opts := site.Options{DataDir: b.TempDir(), DevLogin: true, Key: bytes.Repeat([]byte("k"), 32), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if pg {
 		opts.DatabaseURL = testenv.PostgresURL(b)
 		opts.Schema = fmt.Sprintf("serve_bench_%d", time.Now().UnixNano())

@@ -46,9 +46,11 @@ type Options struct {
 	SecureCookies bool
 	Logger        *slog.Logger
 	Clock         runtime.Clock
-	// Workers is how many RunJobs loops the site starts (default 2); each
+	// Workers is how many RunJobs loops the site starts (default 1); each
 	// keeps runtime.Options.Runners batches in flight.
 	Workers int
+	// Committers is storepg.Options.Committers (default 1).
+	Committers int
 	// Registry is the simulated vehicle registry; default DemoRegistry.
 	Registry *ztlaccess.Registry
 }
@@ -85,7 +87,7 @@ func Open(ctx context.Context, opts Options) (*Site, error) {
 		opts.Clock = runtime.SystemClock
 	}
 	if opts.Workers <= 0 {
-		opts.Workers = 2
+		opts.Workers = 1
 	}
 	if opts.Registry == nil {
 		opts.Registry = ztlaccess.DemoRegistry()
@@ -100,7 +102,7 @@ func Open(ctx context.Context, opts Options) (*Site, error) {
 	s := &Site{log: opts.Logger, opts: opts}
 	var err error
 	if opts.DatabaseURL != "" {
-		s.Store, err = storepg.Open(ctx, opts.DatabaseURL, &storepg.Options{Schema: opts.Schema, CreateSchema: opts.Schema != ""})
+		s.Store, err = storepg.Open(ctx, opts.DatabaseURL, &storepg.Options{Schema: opts.Schema, CreateSchema: opts.Schema != "", Committers: opts.Committers})
 		if err == nil {
 			s.DB, err = webdb.OpenPostgres(ctx, opts.DatabaseURL, opts.Schema)
 		}

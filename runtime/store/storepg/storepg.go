@@ -40,8 +40,13 @@ type Options struct {
 	CreateSchema bool
 	// MaxConns is the size of the connection pool (default 16).
 	MaxConns int32
-	// Committers is how many commits may be in flight at once (default 4).
-	// Concurrent Commit calls beyond that are merged into one transaction.
+	// Committers is how many commits may be in flight at once (default
+	// 1). Concurrent Commit calls beyond that are merged into one
+	// transaction. Every transaction costs PostgreSQL about the same CPU
+	// whatever it holds, so on a server short of cores one committer, which
+	// merges everything that queued during the previous commit, does the
+	// most work per CPU-second; where the commit's fsync, not CPU, is the
+	// limit (slow storage, many cores), more committers overlap it.
 	Committers int
 	// MaxBatch is the most Commit calls merged into one transaction
 	// (default 256).
@@ -230,7 +235,7 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	}
 	committers := opts.Committers
 	if committers <= 0 {
-		committers = 4
+		committers = 1
 	}
 	maxBatch := opts.MaxBatch
 	if maxBatch <= 0 {
