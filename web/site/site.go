@@ -49,7 +49,8 @@ type Options struct {
 	// Workers is how many RunJobs loops the site starts (default 1); each
 	// keeps runtime.Options.Runners batches in flight.
 	Workers int
-	// Committers is storepg.Options.Committers (default 1).
+	// Committers is storepg.Options.Committers: default 1 here (the
+	// portal's many small commits on few cores), 4 in storepg.
 	Committers int
 	// Registry is the simulated vehicle registry; default DemoRegistry.
 	Registry *ztlaccess.Registry
@@ -88,6 +89,9 @@ func Open(ctx context.Context, opts Options) (*Site, error) {
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = 1
+	}
+	if opts.Committers <= 0 {
+		opts.Committers = 1
 	}
 	if opts.Registry == nil {
 		opts.Registry = ztlaccess.DemoRegistry()

@@ -41,12 +41,14 @@ type Options struct {
 	// MaxConns is the size of the connection pool (default 16).
 	MaxConns int32
 	// Committers is how many commits may be in flight at once (default
-	// 1). Concurrent Commit calls beyond that are merged into one
-	// transaction. Every transaction costs PostgreSQL about the same CPU
-	// whatever it holds, so on a server short of cores one committer, which
-	// merges everything that queued during the previous commit, does the
-	// most work per CPU-second; where the commit's fsync, not CPU, is the
-	// limit (slow storage, many cores), more committers overlap it.
+	// 4). Concurrent Commit calls beyond that are merged into one
+	// transaction. Overlapping commits suit callers that each wait for
+	// their commit with a large batch (the engine's job runners: the
+	// reference process runs about 15% faster with 4 than with 1). Every
+	// transaction costs PostgreSQL about the same CPU whatever it holds,
+	// so where many small calls share few cores (the portal: procedo
+	// serve), one committer, which merges everything that queued during
+	// the previous commit, does the most work per CPU-second.
 	Committers int
 	// MaxBatch is the most Commit calls merged into one transaction
 	// (default 256).
@@ -235,7 +237,7 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	}
 	committers := opts.Committers
 	if committers <= 0 {
-		committers = 1
+		committers = 4
 	}
 	maxBatch := opts.MaxBatch
 	if maxBatch <= 0 {
