@@ -89,9 +89,14 @@ func (e *Engine) runLoop(ctx context.Context) error {
 			e.log.Error("processing jobs", "owner", e.opts.Owner, "err", err)
 		}
 		wait := store.WakeHorizon
-		if next, ok := e.nextJobDue(ctx); ok && !next.IsZero() {
-			if d := next.Sub(e.Now()); d < wait {
-				wait = max(d, time.Millisecond)
+		if next, fresh, ok := e.nextJobDue(ctx); ok {
+			// Wake when the answer expires, so that the store is asked
+			// at least every WakeHorizon.
+			wait = max(min(wait, time.Until(fresh)), time.Millisecond)
+			if !next.IsZero() {
+				if d := next.Sub(e.Now()); d < wait {
+					wait = max(d, time.Millisecond)
+				}
 			}
 		}
 		timer := time.NewTimer(wait)
@@ -112,21 +117,22 @@ func (e *Engine) runLoop(ctx context.Context) error {
 // good that long: a job committed since is either due within the horizon
 // of its creation, and then its commit woke the loops, or due after the
 // answer expires. An answer already due is asked again, since the job it
-// named has likely been run.
-func (e *Engine) nextJobDue(ctx context.Context) (time.Time, bool) {
+// named has likely been run. fresh is when the answer expires (wall
+// clock).
+func (e *Engine) nextJobDue(ctx context.Context) (next, fresh time.Time, ok bool) {
 	e.dueMu.Lock()
 	defer e.dueMu.Unlock()
 	if !e.dueAsked.IsZero() && time.Since(e.dueAsked) < store.WakeHorizon && (e.dueNext.IsZero() || e.dueNext.After(e.Now())) {
-		return e.dueNext, true
+		return e.dueNext, e.dueAsked.Add(store.WakeHorizon), true
 	}
 	asked := time.Now()
 	next, err := e.st.NextJobDue(ctx)
 	if err != nil {
 		e.dueAsked = time.Time{}
-		return time.Time{}, false
+		return time.Time{}, time.Time{}, false
 	}
 	e.dueAsked, e.dueNext = asked, next
-	return next, true
+	return next, asked.Add(store.WakeHorizon), true
 }
 
 // outcome is what running one job produced before its step is built.

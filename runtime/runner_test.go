@@ -326,3 +326,36 @@ func TestSeveralRunnersInOneEngine(t *testing.T) {
 		}
 	}
 }
+
+// TestRunnerFindsTimersWithoutWakeUp: a commit wakes the runners only for
+// jobs due within store.WakeHorizon, so a timer due later must be found
+// by the runners' own polling of NextJobDue, on time.
+func TestRunnerFindsTimersWithoutWakeUp(t *testing.T) {
+	b := runtime.NewBuilder[runtime.JSON]("wait", "")
+	b.StartEvent("S")
+	b.TimerCatchEvent("T", runtime.TimerSpec{Duration: "PT2S"})
+	b.EndEvent("E")
+	b.Flow("f1", "S", "T").Flow("f2", "T", "E")
+	def := mustBuild(t, b)
+	st := storemem.New()
+	e, err := runtime.New(runtime.Options{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ok(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err = e.Deploy(ctx, &runtime.DeployParams{Body: "c_a", Definition: def})
+	ok(t, err)
+	done := make(chan struct{})
+	go func() { defer close(done); _ = e.RunJobs(ctx) }()
+	t0 := time.Now()
+	in, err := e.Start(ctx, &runtime.StartParams{Body: "c_a", ProcessKey: "wait"})
+	ok(t, err)
+	waitFor(t, 2*time.Second+2*store.WakeHorizon, func() bool {
+		got, err := st.GetInstance(ctx, &store.GetInstanceParams{Body: "c_a", ID: in.ID})
+		return err == nil && got.Status == store.InstanceCompleted
+	})
+	if d := time.Since(t0); d < 2*time.Second {
+		t.Fatalf("the timer fired after %v, before its 2 s", d)
+	}
+	cancel()
+	<-done
+}
