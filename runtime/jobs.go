@@ -32,9 +32,17 @@ func (e *Engine) processJobs(ctx context.Context, partial bool) (int, error) {
 		// it to the end), leasing jobs that nobody would then release.
 		// Once it has answered, runBatch releases what it cannot start.
 		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
-		jobs, err := e.st.AcquireJobs(actx, &store.AcquireJobsParams{
-			Owner: e.opts.Owner, Now: e.Now().UTC(), LeaseFor: e.opts.LeaseFor, Limit: e.opts.BatchSize,
-		})
+		params := &store.AcquireJobsParams{Owner: e.opts.Owner, Now: e.Now().UTC(), LeaseFor: e.opts.LeaseFor, Limit: e.opts.BatchSize}
+		var (
+			jobs []*store.Job
+			ins  []*store.Instance
+			err  error
+		)
+		if ia, ok := e.st.(store.InstanceAcquirer); ok {
+			jobs, ins, err = ia.AcquireJobsWithInstances(actx, params)
+		} else {
+			jobs, err = e.st.AcquireJobs(actx, params)
+		}
 		cancel()
 		if err != nil {
 			return total, err
@@ -51,7 +59,7 @@ func (e *Engine) processJobs(ctx context.Context, partial bool) (int, error) {
 			default:
 			}
 		}
-		if err := e.runBatch(ctx, jobs); err != nil {
+		if err := e.runBatch(ctx, jobs, ins); err != nil {
 			return total, err
 		}
 		if partial && len(jobs) < e.opts.BatchSize {
@@ -169,12 +177,12 @@ const shutdownGrace = 10 * time.Second
 // effects are not repeated; every other job of the batch is released
 // (store.JobReleaser) so that another engine takes it at once instead of
 // waiting out the lease.
-func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job) error {
+func (e *Engine) runBatch(ctx context.Context, jobs []*store.Job, ins []*store.Instance) error {
 	outs := make([]*outcome, len(jobs))
 	vals := make([]outcome, len(jobs)) // one allocation for the batch
 	sem := make(chan struct{}, e.opts.Workers)
 	var wg sync.WaitGroup
-	preloaded := e.preload(ctx, jobs)
+	preloaded := e.preload(ctx, jobs, ins)
 	for i, j := range jobs {
 		vals[i] = outcome{job: j, target: j.InstanceID}
 		outs[i] = &vals[i]
@@ -279,13 +287,14 @@ func (e *Engine) release(ctx context.Context, jobs []*store.Job) {
 	e.log.Info("jobs released on shutdown", "owner", e.opts.Owner, "released", released)
 }
 
-// preload reads the instances of the service jobs of a batch in one
-// round trip when the store is a store.BatchReader. Each instance is
-// handed to one job only: a second job of the same instance loads it
-// again after the first one's step.
-func (e *Engine) preload(ctx context.Context, jobs []*store.Job) map[store.InstanceKey]*store.Instance {
+// preload gives the service jobs of a batch their instances: those that
+// came with the jobs (store.InstanceAcquirer), or else read in one round
+// trip when the store is a store.BatchReader. Each instance is handed to
+// one job only: a second job of the same instance loads it again after
+// the first one's step.
+func (e *Engine) preload(ctx context.Context, jobs []*store.Job, acquired []*store.Instance) map[store.InstanceKey]*store.Instance {
 	br, ok := e.st.(store.BatchReader)
-	if !ok {
+	if !ok && acquired == nil {
 		return nil
 	}
 	// How many service jobs each instance has: only an instance with one
@@ -302,13 +311,18 @@ func (e *Engine) preload(ctx context.Context, jobs []*store.Job) map[store.Insta
 			keys = append(keys, k)
 		}
 	}
-	if len(keys) < 2 {
-		return nil
-	}
-	ins, err := br.GetInstances(ctx, &store.GetInstancesParams{Keys: keys})
-	if err != nil {
-		e.log.Warn("batch read of instances failed, reading one by one", "err", err)
-		return nil
+	ins := acquired
+	if ins == nil {
+		// Read here only when it saves round trips: a single job loads
+		// its instance itself.
+		if !ok || len(keys) < 2 {
+			return nil
+		}
+		var err error
+		if ins, err = br.GetInstances(ctx, &store.GetInstancesParams{Keys: keys}); err != nil {
+			e.log.Warn("batch read of instances failed, reading one by one", "err", err)
+			return nil
+		}
 	}
 	out := make(map[store.InstanceKey]*store.Instance, len(ins))
 	for _, in := range ins {

@@ -319,28 +319,88 @@ func scanJob(row pgx.Row) (*store.Job, error) {
 // nodes scan the due jobs at once, each taking rows the others have not
 // locked, and the lease is written in the same statement.
 func (s *Store) AcquireJobs(ctx context.Context, p *store.AcquireJobsParams) ([]*store.Job, error) {
-	if p.Owner == "" {
-		return nil, &store.InvalidError{Method: "AcquireJobs", Field: "Owner", Reason: "empty"}
-	}
-	var lim any
-	if p.Limit > 0 {
-		lim = p.Limit
-	}
-	rows, err := s.pool.Query(ctx, `WITH due AS (
+	jobs, _, err := s.acquire(ctx, p, false)
+	return jobs, err
+}
+
+var _ store.InstanceAcquirer = (*Store)(nil)
+
+// AcquireJobsWithInstances implements store.InstanceAcquirer: the
+// instances of the leased jobs are read in the statement that leases
+// them, each by its primary key (a LATERAL subquery, which the cached
+// generic plan cannot turn into a scan of the table).
+func (s *Store) AcquireJobsWithInstances(ctx context.Context, p *store.AcquireJobsParams) ([]*store.Job, []*store.Instance, error) {
+	return s.acquire(ctx, p, true)
+}
+
+// sqlAcquire leases the due jobs: FOR UPDATE SKIP LOCKED lets several
+// nodes scan the due jobs at once, each taking rows the others have not
+// locked, and the lease is written in the same statement.
+var sqlAcquire = `WITH due AS (
 			SELECT body, id FROM jobs
 			WHERE status = 'pending' AND due_at <= $1 AND (lease_owner = '' OR lease_until IS NULL OR lease_until <= $1)
 			  AND ($2 = '' OR body = $2)
 			ORDER BY due_at, id LIMIT $3
 			FOR UPDATE SKIP LOCKED)
 		UPDATE jobs j SET lease_owner = $4, lease_until = $5 FROM due WHERE j.body = due.body AND j.id = due.id
-		RETURNING `+prefixed("j.", jobCols),
-		p.Now, p.Body, lim, p.Owner, p.Now.Add(p.LeaseFor))
-	if err != nil {
-		return nil, fmt.Errorf("storepg: acquire jobs: %w", err)
+		RETURNING ` + prefixed("j.", jobCols)
+
+// sqlAcquireWithInstances is sqlAcquire joined with the instance of each
+// leased job; the instance's columns are empty when it does not exist.
+var sqlAcquireWithInstances = `WITH leased AS (` + sqlAcquire + `)
+		SELECT l.*, i.id IS NOT NULL, coalesce(i.body, ''), coalesce(i.id, ''), coalesce(i.process_key, ''), coalesce(i.definition_hash, ''),
+			coalesce(i.business_key, ''), coalesce(i.parent_id, ''), coalesce(i.status, ''), coalesce(i.version, 0),
+			i.started_at, i.updated_at, i.ended_at, i.state
+		FROM leased l LEFT JOIN LATERAL (
+			SELECT * FROM instances WHERE body = l.body AND id = l.instance_id OFFSET 0) i ON true`
+
+func (s *Store) acquire(ctx context.Context, p *store.AcquireJobsParams, withInstances bool) ([]*store.Job, []*store.Instance, error) {
+	if p.Owner == "" {
+		return nil, nil, &store.InvalidError{Method: "AcquireJobs", Field: "Owner", Reason: "empty"}
 	}
-	out, err := collect(rows, scanJob)
+	var lim any
+	if p.Limit > 0 {
+		lim = p.Limit
+	}
+	q := sqlAcquire
+	if withInstances {
+		q = sqlAcquireWithInstances
+	}
+	rows, err := s.pool.Query(ctx, q, p.Now, p.Body, lim, p.Owner, p.Now.Add(p.LeaseFor))
 	if err != nil {
-		return nil, fmt.Errorf("storepg: acquire jobs: %w", err)
+		return nil, nil, fmt.Errorf("storepg: acquire jobs: %w", err)
+	}
+	var (
+		out []*store.Job
+		ins []*store.Instance
+	)
+	seen := map[store.InstanceKey]bool{}
+	for rows.Next() {
+		var (
+			in    *store.Instance
+			has   bool
+			state []byte
+		)
+		var j *store.Job
+		if withInstances {
+			j, in, err = scanJobInstance(rows, &has, &state)
+		} else {
+			j, err = scanJob(rows)
+		}
+		if err != nil {
+			rows.Close()
+			return nil, nil, fmt.Errorf("storepg: acquire jobs: %w", err)
+		}
+		out = append(out, j)
+		if k := (store.InstanceKey{Body: j.Body, ID: j.InstanceID}); has && !seen[k] {
+			seen[k] = true
+			in.State = state
+			ins = append(ins, in)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("storepg: acquire jobs: %w", err)
 	}
 	sort.Slice(out, func(a, b int) bool {
 		if !out[a].DueAt.Equal(out[b].DueAt) {
@@ -348,7 +408,35 @@ func (s *Store) AcquireJobs(ctx context.Context, p *store.AcquireJobsParams) ([]
 		}
 		return out[a].ID < out[b].ID
 	})
-	return out, nil
+	return out, ins, nil
+}
+
+// scanJobInstance scans a row of sqlAcquireWithInstances: the job, then
+// whether its instance exists (into has), the instance and its state.
+func scanJobInstance(row pgx.Row, has *bool, state *[]byte) (*store.Job, *store.Instance, error) {
+	var (
+		j, in                   = new(store.Job), new(store.Instance)
+		jstatus, istatus        string
+		payload                 []byte
+		due                     time.Time
+		leaseUntil, created     pgtype.Timestamptz
+		started, updated, ended pgtype.Timestamptz
+	)
+	if err := row.Scan(&j.Body, &j.ID, &j.InstanceID, &j.Kind, &j.ElementID, &j.TokenID, &j.IdempotencyKey, &payload, &jstatus, &due,
+		&j.Attempts, &j.MaxAttempts, &j.LastError, &j.LeaseOwner, &leaseUntil, &created,
+		has, &in.Body, &in.ID, &in.ProcessKey, &in.DefinitionHash, &in.BusinessKey, &in.ParentID, &istatus, &in.Version,
+		&started, &updated, &ended, state); err != nil {
+		return nil, nil, err
+	}
+	if payload != nil {
+		j.Payload = json.RawMessage(payload)
+	}
+	j.Status = store.JobStatus(jstatus)
+	j.DueAt = due.UTC()
+	j.LeaseUntil, j.CreatedAt = tsTime(leaseUntil), tsTime(created)
+	in.Status = store.InstanceStatus(istatus)
+	in.StartedAt, in.UpdatedAt, in.EndedAt = tsTime(started), tsTime(updated), tsTime(ended)
+	return j, in, nil
 }
 
 func prefixed(prefix, cols string) string {

@@ -61,6 +61,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"BodiesAreIsolated", testBodies},
 		{"EmptyBodyRefused", testEmptyBody},
 		{"BatchReader", testBatchReader},
+		{"InstanceAcquirer", testInstanceAcquirer},
 		{"JobsRelease", testJobsRelease},
 	}
 	for _, tt := range tests {
@@ -1001,6 +1002,52 @@ func testBatchReader(t *testing.T, s store.Store) {
 	}
 	_, err = br.GetInstances(ctx(t), &store.GetInstancesParams{Keys: []store.InstanceKey{{ID: "b1"}}})
 	wantErr(t, err, store.ErrInvalid, "a key without body")
+}
+
+// testInstanceAcquirer checks the optional store.InstanceAcquirer, when
+// offered: the jobs leased as AcquireJobs leases them, and each of their
+// instances once, with its state, of its own body.
+func testInstanceAcquirer(t *testing.T, s store.Store) {
+	ia, ok := s.(store.InstanceAcquirer)
+	if !ok {
+		t.Skip("the store does not implement store.InstanceAcquirer (optional)")
+	}
+	commit(t, s, &store.Step{Instance: NewInstance(BodyA, "ia"), Jobs: []*store.Job{job(BodyA, "ia", "j1", T0), job(BodyA, "ia", "j2", T0)}})
+	commit(t, s, &store.Step{Instance: NewInstance(BodyB, "ia"), Jobs: []*store.Job{job(BodyB, "ia", "j3", T0)}})
+	commit(t, s, &store.Step{Instance: NewInstance(BodyB, "later"), Jobs: []*store.Job{job(BodyB, "later", "j4", T0.Add(time.Hour))}})
+	jobs, ins, err := ia.AcquireJobsWithInstances(ctx(t), &store.AcquireJobsParams{Owner: "node-1", Now: T0, LeaseFor: time.Minute, Limit: 10})
+	must(t, err)
+	var ids []string
+	for _, j := range jobs {
+		ids = append(ids, j.Body+"/"+j.ID)
+		if j.LeaseOwner != "node-1" || j.IdempotencyKey != j.InstanceID+"/"+j.ID {
+			t.Fatalf("leased job %+v", j)
+		}
+	}
+	if want := []string{BodyA + "/j1", BodyA + "/j2", BodyB + "/j3"}; !slices.Equal(ids, want) {
+		t.Fatalf("leased %v, want %v (due ones, by due time then id)", ids, want)
+	}
+	found := map[string]string{}
+	for _, in := range ins {
+		if _, dup := found[in.Body+"/"+in.ID]; dup {
+			t.Fatalf("instance %s/%s returned twice", in.Body, in.ID)
+		}
+		found[in.Body+"/"+in.ID] = string(in.State)
+		if in.Status != store.InstanceActive || in.Version != 1 || in.ProcessKey == "" {
+			t.Fatalf("instance %+v", in)
+		}
+	}
+	if len(found) != 2 || found[BodyA+"/ia"] != `{"tokens":["t1"]}` || found[BodyB+"/ia"] != `{"tokens":["t1"]}` {
+		t.Fatalf("instances %v, want %s/ia and %s/ia with their state", found, BodyA, BodyB)
+	}
+	// Leased: nobody gets them again, by either method.
+	again, ins, err := ia.AcquireJobsWithInstances(ctx(t), &store.AcquireJobsParams{Owner: "node-2", Now: T0.Add(time.Second), LeaseFor: time.Minute, Limit: 10})
+	must(t, err)
+	if len(again) != 0 || len(ins) != 0 {
+		t.Fatalf("node-2 got %d jobs and %d instances while node-1 holds the leases", len(again), len(ins))
+	}
+	_, _, err = ia.AcquireJobsWithInstances(ctx(t), &store.AcquireJobsParams{Now: T0, LeaseFor: time.Minute})
+	wantErr(t, err, store.ErrInvalid, "no owner")
 }
 
 // testJobsRelease checks the optional store.JobReleaser, when offered: a
