@@ -27,6 +27,9 @@ func (e *Engine) ProcessJobs(ctx context.Context) (int, error) {
 func (e *Engine) processJobs(ctx context.Context, partial bool) (int, error) {
 	total := 0
 	for {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
 		// The acquisition is not cancelled with ctx: a statement cancelled
 		// on the client may still commit on the server (PostgreSQL runs
 		// it to the end), leasing jobs that nobody would then release.
