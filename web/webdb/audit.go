@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Entry is one action in the audit trail of a body.
@@ -53,6 +55,8 @@ func hashOf(e *Entry) string {
 // row — locked FOR UPDATE on PostgreSQL, which keeps nodes sharing the
 // database in one chain — is held once per batch rather than once per
 // entry. A failed batch fails every entry in it; none is half-written.
+// On PostgreSQL the writer that wrote a body's last batch writes the next
+// in one statement (appendBatchOnce).
 func (d *DB) Append(ctx context.Context, e *Entry) error {
 	if e.Detail == "" {
 		e.Detail = "{}"
@@ -156,7 +160,22 @@ func (d *DB) startAuditWriter() {
 	}()
 }
 
+// auditHead is the last entry of a body's chain: its Seq and Hash.
+type auditHead struct {
+	seq  int64
+	hash string
+}
+
+// staleHead is the SQLSTATE web_audit_check raises.
+const staleHead = "PW409"
+
 func (d *DB) appendBatch(ctx context.Context, batch []*appendReq) error {
+	if d.pg {
+		done, err := d.appendBatchOnce(ctx, batch)
+		if done || err != nil {
+			return err
+		}
+	}
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("webdb: audit: %w", err)
@@ -177,6 +196,7 @@ func (d *DB) appendBatch(ctx context.Context, batch []*appendReq) error {
 		byBody[r.e.Body] = append(byBody[r.e.Body], r.e)
 	}
 	sort.Strings(bodies) // one lock order on every node: no deadlock
+	heads := map[string]auditHead{}
 	var insertHead string
 	if d.pg {
 		insertHead = `INSERT INTO web_audit_head (body, seq, hash) VALUES (?, 0, ?) ON CONFLICT DO NOTHING`
@@ -190,7 +210,7 @@ func (d *DB) appendBatch(ctx context.Context, batch []*appendReq) error {
 	for _, body := range bodies {
 		// A head row, once committed, stays (the chain only grows): the
 		// writer inserts it at most once per body and process.
-		if !d.heads[body] {
+		if _, ok := d.heads[body]; !ok {
 			if _, err := tx.ExecContext(ctx, d.rebind(insertHead), body, genesis); err != nil {
 				return fmt.Errorf("webdb: audit head: %w", err)
 			}
@@ -221,14 +241,101 @@ func (d *DB) appendBatch(ctx context.Context, batch []*appendReq) error {
 		if _, err := tx.ExecContext(ctx, d.rebind(`UPDATE web_audit_head SET seq = ?, hash = ? WHERE body = ?`), seq, prev, body); err != nil {
 			return fmt.Errorf("webdb: audit head: %w", err)
 		}
+		heads[body] = auditHead{seq, prev}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("webdb: audit commit: %w", err)
 	}
-	for _, body := range bodies {
-		d.heads[body] = true
+	for body, h := range heads {
+		d.heads[body] = h
 	}
 	return nil
+}
+
+// sqlAppendOnce records the cases of a batch, moves the heads of its
+// chains and appends its entries in one statement; web_audit_check fails
+// it (and with it the whole statement) unless every case was new and
+// every head was where the writer last left it.
+const sqlAppendOnce = `WITH c AS (
+		INSERT INTO web_cases (` + caseCols + `)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+		ON CONFLICT DO NOTHING RETURNING 1
+	), h AS (
+		UPDATE web_audit_head SET seq = u.seq, hash = u.hash
+		FROM unnest($8::text[], $9::bigint[], $10::text[], $11::bigint[], $12::text[]) AS u(body, seq, hash, old_seq, old_hash)
+		WHERE web_audit_head.body = u.body AND web_audit_head.seq = u.old_seq AND web_audit_head.hash = u.old_hash
+		RETURNING 1
+	), a AS (
+		INSERT INTO web_audit (body, seq, at, actor, action, case_id, detail, prev_hash, hash)
+		SELECT * FROM unnest($13::text[], $14::bigint[], $15::bigint[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[])
+	)
+	SELECT web_audit_check((SELECT count(*) FROM c) = $22 AND (SELECT count(*) FROM h) = $23)`
+
+// appendBatchOnce writes a batch on PostgreSQL in one statement, one
+// round trip, when the writer knows the head of every chain the batch
+// appends to (it committed the last batch of that body): the usual case
+// of a single node, whose batches otherwise spend a round trip on each of
+// BEGIN, the cases, and per body the head's lock, the entries and the
+// head's update, and COMMIT. It reports false, having written nothing,
+// when it cannot: a chain it does not know yet, another node's entries
+// since (the head moved), a case filed before (its entry must not be
+// written again); the transaction of appendBatch then does the batch.
+func (d *DB) appendBatchOnce(ctx context.Context, batch []*appendReq) (bool, error) {
+	heads := map[string]auditHead{}
+	var (
+		cBody, cInst, cKey, cNum, cOwner, cProc []string
+		cAt                                     []int64
+		aBody, aActor, aAction, aCase           []string
+		aDetail, aPrev, aHash                   []string
+		aSeq, aAt                               []int64
+	)
+	for _, r := range batch {
+		h, ok := heads[r.e.Body]
+		if !ok {
+			if h, ok = d.heads[r.e.Body]; !ok {
+				return false, nil
+			}
+		}
+		if c := r.c; c != nil {
+			cBody, cInst, cKey, cNum = append(cBody, c.Body), append(cInst, c.InstanceID), append(cKey, c.IdemKey), append(cNum, c.Number)
+			cOwner, cProc, cAt = append(cOwner, c.Owner), append(cProc, c.ProcessKey), append(cAt, micros(c.CreatedAt))
+		}
+		e := r.e
+		e.Seq, e.PrevHash = h.seq+1, h.hash
+		e.Hash = hashOf(e)
+		heads[e.Body] = auditHead{e.Seq, e.Hash}
+		aBody, aSeq, aAt, aActor, aAction = append(aBody, e.Body), append(aSeq, e.Seq), append(aAt, micros(e.At)), append(aActor, e.Actor), append(aAction, e.Action)
+		aCase, aDetail, aPrev, aHash = append(aCase, e.CaseID), append(aDetail, e.Detail), append(aPrev, e.PrevHash), append(aHash, e.Hash)
+	}
+	var hBody, hHash, hOldHash []string
+	var hSeq, hOldSeq []int64
+	for body, h := range heads {
+		old := d.heads[body]
+		hBody, hSeq, hHash, hOldSeq, hOldHash = append(hBody, body), append(hSeq, h.seq), append(hHash, h.hash), append(hOldSeq, old.seq), append(hOldHash, old.hash)
+	}
+	var ok bool
+	err := d.db.QueryRowContext(ctx, sqlAppendOnce, cBody, cInst, cKey, cNum, cOwner, cProc, cAt,
+		hBody, hSeq, hHash, hOldSeq, hOldHash,
+		aBody, aSeq, aAt, aActor, aAction, aCase, aDetail, aPrev, aHash, len(cBody), len(hBody)).Scan(&ok)
+	if err != nil {
+		for _, r := range batch {
+			r.e.Seq, r.e.PrevHash, r.e.Hash = 0, "", ""
+		}
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && (pe.Code == staleHead || pe.Code == "23505" || pe.Code == "40P01") {
+			d.onceRefused.Add(1)
+			return false, nil
+		}
+		return false, fmt.Errorf("webdb: audit append: %w", err)
+	}
+	for _, r := range batch {
+		r.created = r.c != nil
+	}
+	for body, h := range heads {
+		d.heads[body] = h
+	}
+	d.onceWritten.Add(1)
+	return true, nil
 }
 
 // insertCases records the cases of the FileCase requests of a batch in

@@ -331,3 +331,98 @@ func caseByKey(t *testing.T, pg bool) {
 		t.Errorf("a cancelled lookup: %v, want context.Canceled", err)
 	}
 }
+
+// TestAuditTwoNodesPostgres appends to the same chains from two handles
+// on one schema, as two nodes of a deployment do. A handle writes a batch
+// in one statement when it knows where the chain's head is (it wrote the
+// last batch of that body) and otherwise — another node wrote since, or a
+// case of the batch was filed before — in a transaction that locks the
+// head: each step below says which, and the chains verify with every
+// entry in them once.
+func TestAuditTwoNodesPostgres(t *testing.T) {
+	ctx := context.Background()
+	a := open(t, true)
+	b, err := webdb.OpenPostgres(ctx, testenv.PostgresURL(t), fmt.Sprintf("webdb_test_%d", seq))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	entry := func(body string) *webdb.Entry {
+		return &webdb.Entry{Body: body, At: now, Actor: "u", Action: "task.completed", CaseID: "c"}
+	}
+	file := func(db *webdb.DB, body, key string) (*webdb.Case, bool) {
+		t.Helper()
+		c := &webdb.Case{Body: body, InstanceID: "ztl-" + key, IdemKey: key, Number: "2026/" + key, Owner: body + ".mario", ProcessKey: "ztl", CreatedAt: now}
+		got, created, err := db.FileCase(ctx, c, &webdb.Entry{Body: body, At: now, Actor: c.Owner, Action: "case.filed", CaseID: c.InstanceID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got, created
+	}
+	step := func(name string, db *webdb.DB, wantOnce, wantRefused int64, do func()) {
+		t.Helper()
+		once0, refused0 := db.AuditBatches()
+		do()
+		once, refused := db.AuditBatches()
+		if once-once0 != wantOnce || refused-refused0 != wantRefused {
+			t.Errorf("%s: %d batches in one statement and %d refused, want %d and %d", name, once-once0, refused-refused0, wantOnce, wantRefused)
+		}
+	}
+	appendTo := func(db *webdb.DB, body string) func() {
+		return func() {
+			if err := db.Append(ctx, entry(body)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	step("first entry of a node", a.db, 0, 0, appendTo(a.db, "monza"))
+	step("its second entry", a.db, 1, 0, appendTo(a.db, "monza"))
+	step("the other node's first entry", b, 0, 0, appendTo(b, "monza"))
+	step("after the other node wrote", a.db, 0, 1, appendTo(a.db, "monza"))
+	step("a new case", a.db, 1, 0, func() {
+		if _, created := file(a.db, "monza", "k1"); !created {
+			t.Error("k1 not created")
+		}
+	})
+	step("the same case again", a.db, 0, 1, func() {
+		if c, created := file(a.db, "monza", "k1"); created || c.Number != "2026/k1" {
+			t.Errorf("k1 again: created %v, number %s", created, c.Number)
+		}
+	})
+	// Both nodes at once, on two bodies: entries and cases.
+	const n = 40
+	errs := make(chan error, 4*n)
+	for _, db := range []*webdb.DB{a.db, b} {
+		for i := range n {
+			go func() {
+				body := []string{"monza", "messina"}[i%2]
+				if i%4 < 2 {
+					errs <- db.Append(ctx, entry(body))
+					return
+				}
+				c := &webdb.Case{Body: body, InstanceID: fmt.Sprintf("ztl-%p-%d", db, i), IdemKey: fmt.Sprintf("%p-%d", db, i), Number: "n", Owner: "o", ProcessKey: "ztl", CreatedAt: now}
+				_, created, err := db.FileCase(ctx, c, &webdb.Entry{Body: body, At: now, Actor: "o", Action: "case.filed", CaseID: c.InstanceID})
+				if err == nil && !created {
+					err = fmt.Errorf("case %s not created", c.IdemKey)
+				}
+				errs <- err
+			}()
+		}
+	}
+	for range 2 * n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	// monza: 4 entries, one case, then half of 2n; messina: the other half.
+	for body, want := range map[string]int{"monza": 5 + n, "messina": n} {
+		if got, err := a.db.Verify(ctx, body); err != nil || got != want {
+			t.Errorf("%s: %d entries verified (%v), want %d", body, got, err, want)
+		}
+	}
+	var cases int
+	if err := a.raw.QueryRow(`SELECT count(*) FROM web_cases`).Scan(&cases); err != nil || cases != 1+n {
+		t.Errorf("%d cases (%v), want %d", cases, err, 1+n)
+	}
+}
