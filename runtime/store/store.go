@@ -269,7 +269,11 @@ type Step struct {
 	Instance        *Instance
 	ExpectedVersion int64
 	Events          []*Event
-	Jobs            []*Job // new jobs (Status pending)
+	// Jobs are new jobs (Status pending). A job may come leased
+	// (LeaseOwner, LeaseUntil): the engine committing it runs it itself,
+	// and it is acquired by nobody, nor wakes anybody, before the lease
+	// ends.
+	Jobs []*Job
 	// DoneJobs are deleted: the job that ran, the jobs cancelled. They are
 	// jobs of the same body, not necessarily of this instance (the return
 	// of a call activity is a job of the child finished by the parent).
@@ -483,5 +487,8 @@ const WakeHorizon = time.Second
 // WakesRunners reports whether committing j must wake the job runners:
 // it is due within WakeHorizon of its creation (or has no creation time).
 func WakesRunners(j *Job) bool {
+	if j.LeaseOwner != "" {
+		return false // the engine that committed it runs it
+	}
 	return j.CreatedAt.IsZero() || j.DueAt.Sub(j.CreatedAt) < WakeHorizon
 }

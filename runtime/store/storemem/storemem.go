@@ -298,7 +298,9 @@ func (s *Store) commit(p *store.CommitParams, owned bool) error {
 			if c.Status == "" {
 				c.Status = store.JobPending
 			}
-			c.LeaseOwner, c.LeaseUntil = "", time.Time{}
+			if c.LeaseOwner == "" {
+				c.LeaseUntil = time.Time{}
+			}
 			s.jobs[key{c.Body, c.ID}] = c
 			newJobs = newJobs || store.WakesRunners(c)
 		}

@@ -226,9 +226,10 @@ const (
 	// state): like events, a duplicate follows a lost race, and a plain
 	// INSERT spares the speculative insertion of ON CONFLICT (an extra WAL
 	// record per row) and the anti-join.
-	sqlInsertJobs = `INSERT INTO jobs (body, id, instance_id, kind, element_id, token_id, idempotency_key, payload, status, due_at, attempts, max_attempts, last_error, created_at)
+	sqlInsertJobs = `INSERT INTO jobs (body, id, instance_id, kind, element_id, token_id, idempotency_key, payload, status, due_at, attempts, max_attempts, last_error, created_at,
+			lease_owner, lease_until)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[],
-			$10::timestamptz[], $11::int[], $12::int[], $13::text[], $14::timestamptz[])`
+			$10::timestamptz[], $11::int[], $12::int[], $13::text[], $14::timestamptz[], $15::text[], $16::timestamptz[])`
 
 	// Candidate offices travel as one JSON array per task: unnest
 	// flattens multi-dimensional arrays.
@@ -289,10 +290,10 @@ func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 	}
 	var dj struct{ body, id, owner, instance []string }
 	var jb struct {
-		body, id, instance, kind, element, token, key, status, lastError []string
-		payload                                                          [][]byte
-		due, created                                                     []pgtype.Timestamptz
-		attempts, maxAttempts                                            []int32
+		body, id, instance, kind, element, token, key, status, lastError, leaseOwner []string
+		payload                                                                      [][]byte
+		due, created, leaseUntil                                                     []pgtype.Timestamptz
+		attempts, maxAttempts                                                        []int32
 	}
 	var tk struct {
 		body, id, instance, processKey, element, name, form, assignee, status, completedBy []string
@@ -348,6 +349,11 @@ func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 			jb.due = append(jb.due, pgtype.Timestamptz{Time: j.DueAt, Valid: true})
 			jb.attempts, jb.maxAttempts = append(jb.attempts, int32(j.Attempts)), append(jb.maxAttempts, int32(j.MaxAttempts))
 			jb.lastError, jb.created = append(jb.lastError, j.LastError), append(jb.created, ts(j.CreatedAt))
+			leaseUntil := pgtype.Timestamptz{}
+			if j.LeaseOwner != "" {
+				leaseUntil = ts(j.LeaseUntil)
+			}
+			jb.leaseOwner, jb.leaseUntil = append(jb.leaseOwner, j.LeaseOwner), append(jb.leaseUntil, leaseUntil)
 			newJobs = newJobs || store.WakesRunners(j)
 		}
 		for _, t := range st.Tasks {
@@ -400,7 +406,7 @@ func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 	}
 	if len(jb.id) > 0 {
 		b.Queue(sqlInsertJobs, jb.body, jb.id, jb.instance, jb.kind, jb.element, jb.token, jb.key, jb.payload, jb.status, jb.due,
-			jb.attempts, jb.maxAttempts, jb.lastError, jb.created)
+			jb.attempts, jb.maxAttempts, jb.lastError, jb.created, jb.leaseOwner, jb.leaseUntil)
 	}
 	if len(tk.id) > 0 {
 		b.Queue(sqlUpsertTasks, tk.body, tk.id, tk.instance, tk.processKey, tk.element, tk.name, tk.form, tk.offices, tk.assignee, tk.status,

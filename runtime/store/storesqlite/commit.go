@@ -110,10 +110,15 @@ func (s *Store) writeStep(tx *sql.Conn, st *store.Step) (bool, error) {
 		if status == "" {
 			status = store.JobPending
 		}
-		res, err := s.exec(tx, `INSERT INTO jobs (body, id, instance_id, kind, element_id, token_id, idempotency_key, payload, status, due_at, attempts, max_attempts, last_error, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		var leaseUntil any
+		if j.LeaseOwner != "" {
+			leaseUntil = tm(j.LeaseUntil)
+		}
+		res, err := s.exec(tx, `INSERT INTO jobs (body, id, instance_id, kind, element_id, token_id, idempotency_key, payload, status, due_at, attempts, max_attempts, last_error, created_at,
+				lease_owner, lease_until)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			j.Body, j.ID, j.InstanceID, j.Kind, j.ElementID, j.TokenID, j.IdempotencyKey, rawJSON(j.Payload), string(status),
-			j.DueAt.UnixMicro(), j.Attempts, j.MaxAttempts, j.LastError, tm(j.CreatedAt))
+			j.DueAt.UnixMicro(), j.Attempts, j.MaxAttempts, j.LastError, tm(j.CreatedAt), j.LeaseOwner, leaseUntil)
 		if err != nil {
 			return false, fmt.Errorf("storesqlite: write job %s: %w", j.ID, err)
 		}

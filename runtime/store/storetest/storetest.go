@@ -52,6 +52,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"JobsLeaseAndTakeover", testJobsLease},
 		{"JobsConcurrentAcquire", testJobsConcurrentAcquire},
 		{"NextJobDue", testNextJobDue},
+		{"JobsLeasedAtCommit", testJobsLeasedAtCommit},
 		{"JobsDoneNeedsLease", testJobsDoneNeedsLease},
 		{"JobsFailRetryIncident", testJobsFail},
 		{"WakeUp", testWakeUp},
@@ -483,6 +484,53 @@ func testJobsLease(t *testing.T, s store.Store) {
 	must(t, err)
 	if next.IsZero() || next.After(T0.Add(time.Hour)) {
 		t.Fatalf("next due = %v, want at the latest j3's %v", next, T0.Add(time.Hour))
+	}
+}
+
+// testJobsLeasedAtCommit commits jobs that come leased, as an engine
+// that runs the jobs it creates does: nobody acquires them, nor is woken
+// for them, while the lease runs; the owner finishes them with its lease;
+// after the lease another node takes over a job with the same key.
+func testJobsLeasedAtCommit(t *testing.T, s store.Store) {
+	ch := s.WakeUp()
+	select {
+	case <-ch: // a store may signal once when it starts listening
+	case <-time.After(100 * time.Millisecond):
+	}
+	leased := func(id string) *store.Job {
+		j := job(BodyA, "lc", id, T0)
+		j.LeaseOwner, j.LeaseUntil = "node-1", T0.Add(time.Minute)
+		return j
+	}
+	commit(t, s, &store.Step{Instance: NewInstance(BodyA, "lc"), Jobs: []*store.Job{leased("j1"), leased("j2")}})
+	listed, err := s.ListJobs(ctx(t), &store.ListJobsParams{Body: BodyA, InstanceID: "lc"})
+	must(t, err)
+	if len(listed) != 2 || listed[0].LeaseOwner != "node-1" || !sameTime(listed[0].LeaseUntil, T0.Add(time.Minute)) {
+		t.Fatalf("listed %+v, want j1 and j2 leased by node-1 until %v", listed, T0.Add(time.Minute))
+	}
+	for _, owner := range []string{"node-2", "node-1"} {
+		got, err := s.AcquireJobs(ctx(t), &store.AcquireJobsParams{Owner: owner, Now: T0.Add(10 * time.Second), LeaseFor: time.Minute, Limit: 10})
+		must(t, err)
+		if len(got) != 0 {
+			t.Fatalf("%s acquired %d jobs leased at commit", owner, len(got))
+		}
+	}
+	if at, err := s.NextJobDue(ctx(t)); err != nil || !sameTime(at, T0.Add(time.Minute)) {
+		t.Fatalf("next due = %v, %v; want the end of the lease %v", at, err, T0.Add(time.Minute))
+	}
+	// The owner finishes j1 with its lease.
+	in, expected := next(NewInstance(BodyA, "lc"), `{"tokens":["t2"]}`)
+	commit(t, s, &store.Step{Instance: in, ExpectedVersion: expected, DoneJobs: []store.JobLease{{ID: "j1", Owner: "node-1"}}})
+	// node-1 died before running j2: node-2 takes it over after the lease.
+	got, err := s.AcquireJobs(ctx(t), &store.AcquireJobsParams{Owner: "node-2", Now: T0.Add(2 * time.Minute), LeaseFor: time.Minute, Limit: 10})
+	must(t, err)
+	if len(got) != 1 || got[0].ID != "j2" || got[0].IdempotencyKey != "lc/j2" || got[0].LeaseOwner != "node-2" {
+		t.Fatalf("takeover got %+v, want j2 alone", got)
+	}
+	select {
+	case <-ch:
+		t.Fatal("a commit that created only leased jobs woke the runners")
+	case <-time.After(300 * time.Millisecond):
 	}
 }
 
