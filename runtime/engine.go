@@ -89,6 +89,8 @@ type Engine struct {
 
 	parkMu sync.Mutex
 	parked map[store.InstanceKey]parkedRun
+
+	push *pusher // the service jobs this engine runs without acquiring them (push.go)
 }
 
 // parkedRun is the decoded state of an instance as a step of this engine
@@ -200,7 +202,7 @@ func New(opts Options) (*Engine, error) {
 	}
 	opts.Handlers = handlers // SetHandler must not write into the caller's map
 	return &Engine{st: opts.Store, opts: opts, log: opts.Logger, cal: opts.Calendar, defs: map[string]*Definition{},
-		latestCache: map[[2]string]latestEntry{}, more: make(chan struct{}, opts.Runners)}, nil
+		latestCache: map[[2]string]latestEntry{}, more: make(chan struct{}, opts.Runners), push: newPusher(opts.BatchSize * opts.Runners)}, nil
 }
 
 // Store returns the engine's store.

@@ -79,6 +79,8 @@ func (e *Engine) processJobs(ctx context.Context, partial bool) (int, error) {
 // after the handlers it started have finished and their steps are
 // committed, and it releases the jobs it leased but did not start.
 func (e *Engine) RunJobs(ctx context.Context) error {
+	e.startPushing()
+	defer e.stopPushing(ctx)
 	var wg sync.WaitGroup
 	for range e.opts.Runners - 1 {
 		wg.Add(1)
@@ -89,35 +91,51 @@ func (e *Engine) RunJobs(ctx context.Context) error {
 	return err
 }
 
-// runLoop is one of RunJobs' loops.
+// runLoop is one of RunJobs' loops: it runs the jobs this engine's
+// commits hand over (push.go) as they come, and acquires from the store
+// when the store signals work, when the next job is due, and at least
+// every store.WakeHorizon.
 func (e *Engine) runLoop(ctx context.Context) error {
 	wake := e.st.WakeUp()
+	var storeAt time.Time // when to acquire from the store next (wall clock)
 	for {
-		if _, err := e.processJobs(ctx, true); err != nil {
+		if !time.Now().Before(storeAt) {
+			if _, err := e.processJobs(ctx, true); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				e.log.Error("processing jobs", "owner", e.opts.Owner, "err", err)
+			}
+			wait := store.WakeHorizon
+			if next, fresh, ok := e.nextJobDue(ctx); ok {
+				// Wake when the answer expires, so that the store is
+				// asked at least every WakeHorizon.
+				wait = max(min(wait, time.Until(fresh)), time.Millisecond)
+				if !next.IsZero() {
+					if d := next.Sub(e.Now()); d < wait {
+						wait = max(d, time.Millisecond)
+					}
+				}
+			}
+			storeAt = time.Now().Add(wait)
+		}
+		if err := e.runPushed(ctx); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
 			e.log.Error("processing jobs", "owner", e.opts.Owner, "err", err)
 		}
-		wait := store.WakeHorizon
-		if next, fresh, ok := e.nextJobDue(ctx); ok {
-			// Wake when the answer expires, so that the store is asked
-			// at least every WakeHorizon.
-			wait = max(min(wait, time.Until(fresh)), time.Millisecond)
-			if !next.IsZero() {
-				if d := next.Sub(e.Now()); d < wait {
-					wait = max(d, time.Millisecond)
-				}
-			}
-		}
-		timer := time.NewTimer(wait)
+		timer := time.NewTimer(time.Until(storeAt))
 		select {
 		case <-ctx.Done():
 			timer.Stop()
 			return nil
 		case <-wake:
+			storeAt = time.Time{}
 		case <-e.more:
+			storeAt = time.Time{}
 		case <-timer.C:
+		case <-e.push.ready:
 		}
 		timer.Stop()
 	}

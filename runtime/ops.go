@@ -161,11 +161,18 @@ func (e *Engine) commit(ctx context.Context, runs ...*run) error {
 	if oc, ok := e.st.(store.OwnedCommitter); ok {
 		commit = oc.CommitOwned
 	}
+	leased := e.lease(all)
 	if err := commit(ctx, &store.CommitParams{Steps: steps}); err != nil {
+		if leased != nil {
+			e.unlease(leased)
+		}
 		return err
 	}
 	for _, r := range all {
 		e.park(r)
+	}
+	if leased != nil {
+		e.handOver(ctx, all, leased)
 	}
 	if e.opts.Observer != nil {
 		e.observe(all, time.Since(began))
