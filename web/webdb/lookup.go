@@ -18,6 +18,15 @@ type keyFound struct {
 	err error
 }
 
+// sqlCasesByKey reads the cases of (body, key) pairs, each by the unique
+// index on (body, idem_key): a LATERAL subquery per pair, an equality on
+// the whole unique key. With body = $1 AND idem_key = ANY($2) and no
+// statistics (a new table, autovacuum off) PostgreSQL chose to read all
+// the body's cases through another index and filter them by the keys:
+// 0.46 ms a lookup at 6,000 cases, and growing.
+const sqlCasesByKey = `SELECT c.* FROM unnest($1::text[], $2::text[]) AS k(body, key)
+	CROSS JOIN LATERAL (SELECT ` + caseCols + ` FROM web_cases WHERE body = k.body AND idem_key = k.key OFFSET 0) c`
+
 // maxLookupBatch bounds the keys one lookup query reads.
 const maxLookupBatch = 256
 
@@ -31,8 +40,7 @@ var errClosed = errors.New("webdb: closed")
 // question was a statement and a transaction of its own: half of the
 // transactions of a submission once numbers, starts and audit entries
 // were group-committed. One loop now takes every waiting question and
-// asks them together, one query per body (body = $1 AND idem_key =
-// ANY($2), which the unique index answers whatever plan is cached).
+// asks them together, in one query (sqlCasesByKey).
 func (d *DB) caseByKeyBatched(ctx context.Context, body, key string) (*Case, error) {
 	d.lookupOnce.Do(d.startLookups)
 	r := &keyLookup{body: body, key: key, done: make(chan keyFound, 1)}
@@ -85,7 +93,7 @@ func (d *DB) startLookups() {
 	}()
 }
 
-// lookupBatch answers a batch of CaseByKey calls, one query per body.
+// lookupBatch answers a batch of CaseByKey calls in one query.
 func (d *DB) lookupBatch(batch []*keyLookup) {
 	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
 	defer cancel()
@@ -99,30 +107,34 @@ func (d *DB) lookupBatch(batch []*keyLookup) {
 	}
 	type bk struct{ body, key string }
 	found := map[bk]*Case{}
-	failed := map[string]error{}
+	var qb, qk []string
 	for _, b := range bodies {
-		rows, err := d.db.QueryContext(ctx, `SELECT `+caseCols+` FROM web_cases WHERE body = $1 AND idem_key = ANY($2)`, b, keys[b])
+		for _, k := range keys[b] {
+			qb, qk = append(qb, b), append(qk, k)
+		}
+	}
+	var failed error
+	rows, err := d.db.QueryContext(ctx, sqlCasesByKey, qb, qk)
+	if err == nil {
+		for rows.Next() {
+			var c *Case
+			if c, err = scanCase(rows); err != nil {
+				break
+			}
+			found[bk{c.Body, c.IdemKey}] = c
+		}
+		rows.Close()
 		if err == nil {
-			for rows.Next() {
-				var c *Case
-				if c, err = scanCase(rows); err != nil {
-					break
-				}
-				found[bk{c.Body, c.IdemKey}] = c
-			}
-			rows.Close()
-			if err == nil {
-				err = rows.Err()
-			}
+			err = rows.Err()
 		}
-		if err != nil {
-			failed[b] = fmt.Errorf("webdb: case: %w", err)
-		}
+	}
+	if err != nil {
+		failed = fmt.Errorf("webdb: case: %w", err)
 	}
 	for _, r := range batch {
 		switch c := found[bk{r.body, r.key}]; {
-		case failed[r.body] != nil:
-			r.done <- keyFound{err: failed[r.body]}
+		case failed != nil:
+			r.done <- keyFound{err: failed}
 		case c == nil:
 			r.done <- keyFound{err: ErrNotFound}
 		default:
