@@ -36,7 +36,7 @@ import (
 // generator runs `clients` concurrent browsers (own session each);
 // reported: submissions/s and the 50th/99th percentile latency.
 func BenchmarkSubmissionsPostgres(b *testing.B) {
-	for _, n := range []int{8, 16, 32} {
+	for _, n := range []int{8, 16, 24, 32} {
 		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) { benchSubmissions(b, true, n) })
 	}
 }
