@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -282,6 +284,40 @@ type Step struct {
 	Subscriptions     []*Subscription
 	DropSubscriptions []string    // subscription ids
 	Documents         []*Document // new versions; a duplicate (name, version) is a conflict
+	// Number, on a step that creates its instance, takes the next number
+	// of a register (the counter of NextNumber) in the step's own
+	// transaction: a creation that fails, or finds its instance there
+	// already, takes none, so that a register has no gaps. Once the step
+	// is committed, and only then, the store has written the number,
+	// formatted by FormatNumber, into Instance.BusinessKey and in place
+	// of NumberPlaceholder into the Data of Number.Event.
+	Number *Number
+}
+
+// Number names the register a creating step takes its number from.
+type Number struct {
+	Name  string // as NextNumberParams.Name
+	Year  int
+	Event *Event // one of the step's events, whose Data names the number as NumberPlaceholder; or nil
+}
+
+// NumberPlaceholder stands for a step's number in the Data of its
+// Number.Event until the store has taken the number.
+const NumberPlaceholder = "{{procedo:number}}"
+
+// FormatNumber formats the n-th number of a year's register: 2026/000123.
+func FormatNumber(year int, n int64) string {
+	s := strconv.FormatInt(n, 10)
+	if len(s) < 6 {
+		s = "000000"[len(s):] + s
+	}
+	return strconv.Itoa(year) + "/" + s
+}
+
+// ReplaceNumber returns data with NumberPlaceholder replaced by number,
+// a new slice (data is not changed).
+func ReplaceNumber(data []byte, number string) []byte {
+	return bytes.ReplaceAll(data, []byte(NumberPlaceholder), []byte(number))
 }
 
 // PutDeploymentParams are the params of Store.PutDeployment.

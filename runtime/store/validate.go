@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -56,6 +57,16 @@ func validateStep(i int, s *Step) error {
 	for j, e := range s.Events {
 		if err := own("Events", j, e.Body, e.InstanceID); err != nil {
 			return err
+		}
+	}
+	if n := s.Number; n != nil {
+		switch {
+		case s.ExpectedVersion != 0:
+			return bad(at()+".Number", "set on a step that does not create its instance")
+		case n.Name == "":
+			return bad(at()+".Number.Name", "empty")
+		case n.Event != nil && !slices.Contains(s.Events, n.Event):
+			return bad(at()+".Number.Event", "not one of the step's events")
 		}
 	}
 	for j, jb := range s.Jobs {

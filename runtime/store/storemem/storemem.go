@@ -282,6 +282,16 @@ func (s *Store) commit(p *store.CommitParams, owned bool) error {
 			rec = &recs[len(recs)-1]
 			s.instances[k] = rec
 		}
+		if n := st.Number; n != nil {
+			// Committed now: the step gets its number.
+			ck := counterKey{k.body, n.Name, n.Year}
+			s.counters[ck]++
+			number := store.FormatNumber(n.Year, s.counters[ck])
+			st.Instance.BusinessKey = number
+			if n.Event != nil {
+				n.Event.Data = store.ReplaceNumber(n.Event.Data, number)
+			}
+		}
 		rec.in = *st.Instance
 		if !owned {
 			rec.in.State = slices.Clone(rec.in.State)

@@ -174,13 +174,21 @@ func jsonb(b json.RawMessage) []byte {
 }
 
 const (
+	// A step with a number (store.Step.Number) has num_name set: its
+	// business key is the back-th number before the counter's value,
+	// which sqlTakeNumbers, earlier in the batch, moved past the numbers
+	// of the batch.
 	sqlCreateInstances = `WITH u AS (
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bytea[],
-			$10::timestamptz[], $11::timestamptz[], $12::timestamptz[])
-			AS u(body, id, process_key, definition_hash, business_key, parent_id, status, version, state, started_at, updated_at, ended_at)
+			$10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::text[], $14::int[], $15::bigint[])
+			AS u(body, id, process_key, definition_hash, business_key, parent_id, status, version, state, started_at, updated_at, ended_at,
+				num_name, num_year, num_back)
 	), ins AS (
 		INSERT INTO instances (body, id, process_key, definition_hash, business_key, parent_id, status, version, state, started_at, updated_at, ended_at)
-		SELECT * FROM u ON CONFLICT DO NOTHING RETURNING body, id
+		SELECT body, id, process_key, definition_hash,
+			CASE WHEN num_name = '' THEN business_key ELSE (` + sqlNumber + `) END,
+			parent_id, status, version, state, started_at, updated_at, ended_at
+		FROM u ON CONFLICT DO NOTHING RETURNING body, id
 	)
 	SELECT procedo_conflict('instance', ARRAY(SELECT u.id FROM u WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.body = u.body AND ins.id = u.id)))`
 
@@ -210,6 +218,24 @@ const (
 	// 3,000 submissions).
 	sqlInsertEvents = `INSERT INTO events (body, instance_id, seq, type, element_id, actor, time, data)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::jsonb[])`
+
+	// sqlTakeNumbers moves each register's counter past the numbers the
+	// steps of a batch take (store.Step.Number) and returns where it
+	// stopped. It runs first in the batch's transaction: a conflict of
+	// the batch rolls it back with the rest.
+	sqlTakeNumbers = `INSERT INTO counters (body, name, year, value)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[])
+		ON CONFLICT (body, name, year) DO UPDATE SET value = counters.value + excluded.value
+		RETURNING body, name, year, value`
+
+	// sqlInsertNumberedEvents writes the events that name their step's
+	// number (store.Number.Event): the placeholder replaced by it.
+	sqlInsertNumberedEvents = `INSERT INTO events (body, instance_id, seq, type, element_id, actor, time, data)
+		SELECT u.body, u.instance_id, u.seq, u.type, u.element_id, u.actor, u.time,
+			replace(u.data, '` + store.NumberPlaceholder + `', (` + sqlNumber + `))::jsonb
+		FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[],
+			$9::text[], $10::int[], $11::bigint[])
+			AS u(body, instance_id, seq, type, element_id, actor, time, data, num_name, num_year, num_back)`
 
 	// A job finished with an owner must still be leased by it; with no
 	// owner (a cancelled timer) it goes whatever its lease.
@@ -269,6 +295,25 @@ const (
 		WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.body = u.body AND ins.instance_id = u.instance_id AND ins.name = u.name AND ins.version = u.version)))`
 )
 
+// sqlNumber is the number of a row u with num_name, num_year and
+// num_back, formatted as store.FormatNumber does.
+const sqlNumber = `SELECT u.num_year::text || '/' || CASE WHEN c.value - u.num_back < 1000000
+			THEN lpad((c.value - u.num_back)::text, 6, '0') ELSE (c.value - u.num_back)::text END
+		FROM counters c WHERE c.body = u.body AND c.name = u.num_name AND c.year = u.num_year`
+
+// numbered is a step that takes a number: its register and how far
+// before the register's value after the batch its number is.
+type numbered struct {
+	step *store.Step
+	key  numberKey
+	back int64
+}
+
+type numberKey struct {
+	body, name string
+	year       int
+}
+
 // commitSteps writes steps in one implicit transaction.
 func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 	var (
@@ -281,6 +326,37 @@ func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 		expected, version                                            []int64
 		state                                                        [][]byte
 		started, updated, ended                                      []pgtype.Timestamptz
+		numName                                                      []string // ci only
+		numYear                                                      []int32
+		numBack                                                      []int64
+	}
+	// Steps that take a number, and how many each register gives.
+	var numbers []numbered
+	count := map[numberKey]int64{}
+	var nev struct {
+		body, instance, typ, element, actor, data, numName []string
+		seq, numBack                                       []int64
+		time                                               []pgtype.Timestamptz
+		numYear                                            []int32
+	}
+	for _, st := range steps {
+		if n := st.Number; n != nil {
+			k := numberKey{st.Instance.Body, n.Name, n.Year}
+			count[k]++
+			numbers = append(numbers, numbered{step: st, key: k, back: -count[k]})
+		}
+	}
+	for i := range numbers {
+		// The i-th number of a register that gives count is value-count+i.
+		numbers[i].back += count[numbers[i].key]
+	}
+	numberOf := func(st *store.Step) *numbered {
+		for i := range numbers {
+			if numbers[i].step == st {
+				return &numbers[i]
+			}
+		}
+		return nil
 	}
 	var ev struct {
 		body, instance, typ, element, actor []string
@@ -322,6 +398,12 @@ func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 			ci.status, ci.version = append(ci.status, string(in.Status)), append(ci.version, in.Version)
 			ci.state = append(ci.state, in.State)
 			ci.started, ci.updated, ci.ended = append(ci.started, ts(in.StartedAt)), append(ci.updated, ts(in.UpdatedAt)), append(ci.ended, ts(in.EndedAt))
+			var nk numberKey
+			var back int64
+			if n := numberOf(st); n != nil {
+				nk, back = n.key, n.back
+			}
+			ci.numName, ci.numYear, ci.numBack = append(ci.numName, nk.name), append(ci.numYear, int32(nk.year)), append(ci.numBack, back)
 		} else {
 			ui.body, ui.id, ui.expected = append(ui.body, in.Body), append(ui.id, in.ID), append(ui.expected, st.ExpectedVersion)
 			ui.processKey, ui.defHash = append(ui.processKey, in.ProcessKey), append(ui.defHash, in.DefinitionHash)
@@ -331,6 +413,18 @@ func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 			ui.started, ui.updated, ui.ended = append(ui.started, ts(in.StartedAt)), append(ui.updated, ts(in.UpdatedAt)), append(ui.ended, ts(in.EndedAt))
 		}
 		for _, e := range st.Events {
+			if st.Number != nil && st.Number.Event == e {
+				n := numberOf(st)
+				nev.body, nev.instance, nev.seq = append(nev.body, e.Body), append(nev.instance, e.InstanceID), append(nev.seq, e.Seq)
+				nev.typ, nev.element, nev.actor = append(nev.typ, string(e.Type)), append(nev.element, e.ElementID), append(nev.actor, e.Actor)
+				data := string(e.Data)
+				if data == "" {
+					data = "null"
+				}
+				nev.time, nev.data = append(nev.time, ts(e.Time)), append(nev.data, data)
+				nev.numName, nev.numYear, nev.numBack = append(nev.numName, n.key.name), append(nev.numYear, int32(n.key.year)), append(nev.numBack, n.back)
+				continue
+			}
 			ev.body, ev.instance, ev.seq = append(ev.body, e.Body), append(ev.instance, e.InstanceID), append(ev.seq, e.Seq)
 			ev.typ, ev.element, ev.actor = append(ev.typ, string(e.Type)), append(ev.element, e.ElementID), append(ev.actor, e.Actor)
 			ev.time, ev.data = append(ev.time, ts(e.Time)), append(ev.data, jsonb(e.Data))
@@ -390,9 +484,18 @@ func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 			dc.created, dc.createdBy = append(dc.created, ts(d.CreatedAt)), append(dc.createdBy, d.CreatedBy)
 		}
 	}
+	if len(numbers) > 0 {
+		var nb, nn []string
+		var ny []int32
+		var nc []int64
+		for k, c := range count {
+			nb, nn, ny, nc = append(nb, k.body), append(nn, k.name), append(ny, int32(k.year)), append(nc, c)
+		}
+		b.Queue(sqlTakeNumbers, nb, nn, ny, nc)
+	}
 	if len(ci.id) > 0 {
 		b.Queue(sqlCreateInstances, ci.body, ci.id, ci.processKey, ci.defHash, ci.businessKey, ci.parentID, ci.status, ci.version, ci.state,
-			ci.started, ci.updated, ci.ended)
+			ci.started, ci.updated, ci.ended, ci.numName, ci.numYear, ci.numBack)
 	}
 	if len(ui.id) > 0 {
 		b.Queue(sqlUpdateInstances, ui.body, ui.id, ui.expected, ui.processKey, ui.defHash, ui.businessKey, ui.parentID, ui.status, ui.version, ui.state,
@@ -400,6 +503,10 @@ func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 	}
 	if len(ev.seq) > 0 {
 		b.Queue(sqlInsertEvents, ev.body, ev.instance, ev.seq, ev.typ, ev.element, ev.actor, ev.time, ev.data)
+	}
+	if len(nev.seq) > 0 {
+		b.Queue(sqlInsertNumberedEvents, nev.body, nev.instance, nev.seq, nev.typ, nev.element, nev.actor, nev.time, nev.data,
+			nev.numName, nev.numYear, nev.numBack)
 	}
 	if len(dj.id) > 0 {
 		b.Queue(sqlDoneJobs, dj.body, dj.id, dj.owner, dj.instance)
@@ -427,9 +534,41 @@ func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 	}
 	// SendBatch runs the queued statements in one implicit transaction:
 	// the first error aborts it, and nothing of the batch is kept.
-	err := s.pool.SendBatch(ctx, &b).Close()
+	br := s.pool.SendBatch(ctx, &b)
+	last := map[numberKey]int64{}
+	var err error
+	if len(numbers) > 0 {
+		var rows pgx.Rows
+		if rows, err = br.Query(); err == nil {
+			for rows.Next() {
+				var k numberKey
+				var year int32
+				var v int64
+				if err = rows.Scan(&k.body, &k.name, &year, &v); err != nil {
+					break
+				}
+				k.year = int(year)
+				last[k] = v
+			}
+			rows.Close()
+			if err == nil {
+				err = rows.Err()
+			}
+		}
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return asConflict(fmt.Errorf("storepg: commit: %w", err), all)
+	}
+	// Committed: the steps get their numbers.
+	for _, n := range numbers {
+		number := store.FormatNumber(n.key.year, last[n.key]-n.back)
+		n.step.Instance.BusinessKey = number
+		if e := n.step.Number.Event; e != nil {
+			e.Data = store.ReplaceNumber(e.Data, number)
+		}
 	}
 	if newJobs {
 		s.signal()

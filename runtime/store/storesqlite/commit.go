@@ -26,10 +26,14 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) error {
 		}
 		seen[key] = true
 	}
-	return s.write(ctx, func(tx *sql.Conn, r *writeReq) error {
+	// The numbers the steps take (store.Step.Number), written into the
+	// steps once committed.
+	var numbers []string
+	err := s.write(ctx, func(tx *sql.Conn, r *writeReq) error {
 		var conflicts []string
-		for _, st := range p.Steps {
-			ok, err := s.writeStep(tx, st)
+		numbers = make([]string, len(p.Steps))
+		for i, st := range p.Steps {
+			ok, number, err := s.writeStep(tx, st)
 			if err != nil {
 				return err
 			}
@@ -37,6 +41,7 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) error {
 				conflicts = append(conflicts, st.Instance.ID)
 				continue
 			}
+			numbers[i] = number
 			for _, j := range st.Jobs {
 				r.notify = r.notify || store.WakesRunners(j)
 			}
@@ -47,18 +52,47 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for i, st := range p.Steps {
+		if n := st.Number; n != nil {
+			st.Instance.BusinessKey = numbers[i]
+			if n.Event != nil {
+				n.Event.Data = store.ReplaceNumber(n.Event.Data, numbers[i])
+			}
+		}
+	}
+	return nil
 }
 
 // writeStep writes one step; false means a conflict (the caller rolls the
-// savepoint back, so a partly written step is never kept).
-func (s *Store) writeStep(tx *sql.Conn, st *store.Step) (bool, error) {
+// savepoint back, so a partly written step is never kept). number is the
+// number the step took (store.Step.Number), formatted, or "".
+func (s *Store) writeStep(tx *sql.Conn, st *store.Step) (ok bool, number string, err error) {
+	ok, err = s.writeStepNumber(tx, st, &number)
+	return ok, number, err
+}
+
+func (s *Store) writeStepNumber(tx *sql.Conn, st *store.Step, number *string) (bool, error) {
 	in := st.Instance
 	var res sql.Result
 	var err error
+	businessKey := in.BusinessKey
+	if n := st.Number; n != nil {
+		// Taken in the savepoint: rolled back with a step in conflict.
+		var v int64
+		if err := s.queryRow(tx, `INSERT INTO counters (body, name, year, value) VALUES (?, ?, ?, 1)
+			ON CONFLICT (body, name, year) DO UPDATE SET value = value + 1 RETURNING value`, in.Body, n.Name, n.Year).Scan(&v); err != nil {
+			return false, fmt.Errorf("storesqlite: number %s/%d: %w", n.Name, n.Year, err)
+		}
+		*number = store.FormatNumber(n.Year, v)
+		businessKey = *number
+	}
 	if st.ExpectedVersion == 0 {
 		res, err = s.exec(tx, `INSERT INTO instances (body, id, process_key, definition_hash, business_key, parent_id, status, version, state, started_at, updated_at, ended_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			in.Body, in.ID, in.ProcessKey, in.DefinitionHash, in.BusinessKey, in.ParentID, string(in.Status), in.Version,
+			in.Body, in.ID, in.ProcessKey, in.DefinitionHash, businessKey, in.ParentID, string(in.Status), in.Version,
 			blob(in.State), tm(in.StartedAt), tm(in.UpdatedAt), tm(in.EndedAt))
 	} else {
 		res, err = s.exec(tx, `UPDATE instances SET process_key = ?, definition_hash = ?, business_key = ?, parent_id = ?, status = ?,
@@ -84,8 +118,12 @@ func (s *Store) writeStep(tx *sql.Conn, st *store.Step) (bool, error) {
 				return false, nil
 			}
 			last = e.Seq
+			data := e.Data
+			if st.Number != nil && st.Number.Event == e {
+				data = store.ReplaceNumber(data, *number)
+			}
 			if _, err := s.exec(tx, `INSERT INTO events (body, instance_id, seq, type, element_id, actor, time, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-				e.Body, e.InstanceID, e.Seq, string(e.Type), e.ElementID, e.Actor, tm(e.Time), rawJSON(e.Data)); err != nil {
+				e.Body, e.InstanceID, e.Seq, string(e.Type), e.ElementID, e.Actor, tm(e.Time), rawJSON(data)); err != nil {
 				return false, fmt.Errorf("storesqlite: write event %s/%d: %w", e.InstanceID, e.Seq, err)
 			}
 		}

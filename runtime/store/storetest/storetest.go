@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -59,6 +60,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Messages", testMessages},
 		{"Documents", testDocuments},
 		{"Numbers", testNumbers},
+		{"NumbersInCommit", testNumbersInCommit},
 		{"BodiesAreIsolated", testBodies},
 		{"EmptyBodyRefused", testEmptyBody},
 		{"BatchReader", testBatchReader},
@@ -826,6 +828,109 @@ func testDocuments(t *testing.T, s store.Store) {
 	wantErr(t, err, store.ErrConflict, "duplicate document version")
 	_, err = s.GetDocument(ctx(t), &store.GetDocumentParams{Body: BodyA, InstanceID: "d", Name: "domanda.pdf", Version: 3})
 	wantErr(t, err, store.ErrNotFound, "missing document version")
+}
+
+// testNumbersInCommit checks store.Step.Number: a creating step takes the
+// next number of a register in its own transaction (shared with
+// NextNumber), written into the instance's business key and its event
+// once committed; a commit that fails takes none and leaves the steps as
+// they were; concurrent commits never share a number nor leave a gap.
+func testNumbersInCommit(t *testing.T, s store.Store) {
+	numbered := func(body, id string) *store.Step {
+		in := NewInstance(body, id)
+		in.BusinessKey = ""
+		ev := &store.Event{Body: body, InstanceID: id, Seq: 1, Type: "started", Actor: "system", Time: T0,
+			Data: json.RawMessage(`{"processKey":"ztl-access","businessKey":"` + store.NumberPlaceholder + `"}`)}
+		other := &store.Event{Body: body, InstanceID: id, Seq: 2, Type: "element-entered", ElementID: "Start", Actor: "system", Time: T0,
+			Data: json.RawMessage(`{"note":"` + store.NumberPlaceholder + `"}`)}
+		return &store.Step{Instance: in, Events: []*store.Event{ev, other}, Number: &store.Number{Name: "ztl", Year: 2026, Event: ev}}
+	}
+	check := func(st *store.Step, want string) {
+		t.Helper()
+		if st.Instance.BusinessKey != want {
+			t.Fatalf("%s: business key %q, want %q", st.Instance.ID, st.Instance.BusinessKey, want)
+		}
+		if want := `{"processKey":"ztl-access","businessKey":"` + want + `"}`; string(st.Number.Event.Data) != want {
+			t.Fatalf("%s: event data %s, want %s", st.Instance.ID, st.Number.Event.Data, want)
+		}
+		got, err := s.GetInstance(ctx(t), &store.GetInstanceParams{Body: st.Instance.Body, ID: st.Instance.ID})
+		must(t, err)
+		if got.BusinessKey != want {
+			t.Fatalf("%s stored with business key %q, want %q", st.Instance.ID, got.BusinessKey, want)
+		}
+		evs, err := s.ListEvents(ctx(t), &store.ListEventsParams{Body: st.Instance.Body, InstanceID: st.Instance.ID})
+		must(t, err)
+		if len(evs) != 2 || !jsonEqual(evs[0].Data, []byte(`{"processKey":"ztl-access","businessKey":"`+want+`"}`)) ||
+			!jsonEqual(evs[1].Data, []byte(`{"note":"`+store.NumberPlaceholder+`"}`)) {
+			t.Fatalf("%s: stored events %s, %s; want the number in the started event only", st.Instance.ID, evs[0].Data, evs[1].Data)
+		}
+	}
+	a, b := numbered(BodyA, "n1"), numbered(BodyA, "n2")
+	commit(t, s, a, b)
+	check(a, "2026/000001")
+	check(b, "2026/000002")
+	// The register is NextNumber's.
+	n, err := s.NextNumber(ctx(t), &store.NextNumberParams{Body: BodyA, Name: "ztl", Year: 2026})
+	must(t, err)
+	if n != 3 {
+		t.Fatalf("NextNumber after two numbered creations: %d, want 3", n)
+	}
+	// Another body has its own register.
+	c := numbered(BodyB, "n1")
+	commit(t, s, c)
+	check(c, "2026/000001")
+	// A creation that conflicts (the instance exists) takes no number and
+	// leaves its step as it was; so does the batch it is part of.
+	again, fresh := numbered(BodyA, "n1"), numbered(BodyA, "n3")
+	err = s.Commit(ctx(t), &store.CommitParams{Steps: []*store.Step{fresh, again}})
+	wantErr(t, err, store.ErrConflict, "a numbered creation of an existing instance")
+	for _, st := range []*store.Step{again, fresh} {
+		if st.Instance.BusinessKey != "" || !strings.Contains(string(st.Number.Event.Data), store.NumberPlaceholder) {
+			t.Fatalf("%s after a failed commit: business key %q, event %s; want both untouched", st.Instance.ID, st.Instance.BusinessKey, st.Number.Event.Data)
+		}
+	}
+	commit(t, s, fresh)
+	check(fresh, "2026/000004")
+	// The contract: a number only where an instance is created, and for
+	// one of the step's own events.
+	up, expected := next(NewInstance(BodyA, "n1"), `{}`)
+	err = s.Commit(ctx(t), &store.CommitParams{Steps: []*store.Step{{Instance: up, ExpectedVersion: expected, Number: &store.Number{Name: "ztl", Year: 2026}}}})
+	wantErr(t, err, store.ErrInvalid, "a number on a step that does not create its instance")
+	stray := numbered(BodyA, "n9")
+	stray.Number.Event = &store.Event{Body: BodyA, InstanceID: "n9", Seq: 9}
+	err = s.Commit(ctx(t), &store.CommitParams{Steps: []*store.Step{stray}})
+	wantErr(t, err, store.ErrInvalid, "a number event that is not the step's")
+	// Concurrent creations: 1..n, each once.
+	const workers, each = 8, 10
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	got := map[string]bool{}
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				st := numbered(BodyA, fmt.Sprintf("c%d-%d", w, i))
+				st.Number.Name = "conc"
+				if err := s.Commit(context.Background(), &store.CommitParams{Steps: []*store.Step{st}}); err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				if got[st.Instance.BusinessKey] {
+					t.Errorf("number %s given twice", st.Instance.BusinessKey)
+				}
+				got[st.Instance.BusinessKey] = true
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for i := int64(1); i <= workers*each; i++ {
+		if !got[store.FormatNumber(2026, i)] {
+			t.Fatalf("number %s missing: numbers must be 1..%d without gaps", store.FormatNumber(2026, i), workers*each)
+		}
+	}
 }
 
 func testNumbers(t *testing.T, s store.Store) {
