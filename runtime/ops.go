@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -26,7 +27,14 @@ type StartParams struct {
 	// the form of the start event.
 	Vars        json.RawMessage
 	BusinessKey string
-	Actor       string
+	// Register, when set, numbers the instance: its BusinessKey (and
+	// the started event's) becomes the next number of this register for
+	// the year, as ApplicationNumber gives, taken in the transaction
+	// that creates the instance (store.Step.Number). A start that fails,
+	// or that finds the instance there (ID), takes none: the register
+	// has no gaps. BusinessKey is then ignored.
+	Register string
+	Actor    string
 	// ID makes the start idempotent: starting the same ID again returns
 	// the existing instance (a double click files one application). ""
 	// generates an id.
@@ -35,11 +43,22 @@ type StartParams struct {
 
 // Start starts an instance and runs it until every token waits.
 func (e *Engine) Start(ctx context.Context, p *StartParams) (*store.Instance, error) {
-	ins, err := e.StartMany(ctx, []*StartParams{p})
+	ins, _, err := e.startMany(ctx, []*StartParams{p})
 	if err != nil {
 		return nil, err
 	}
 	return ins[0], nil
+}
+
+// StartOnce is Start that also says whether this call created the
+// instance: false when an instance with p.ID was there already, which
+// it returns as it is.
+func (e *Engine) StartOnce(ctx context.Context, p *StartParams) (*store.Instance, bool, error) {
+	ins, created, err := e.startMany(ctx, []*StartParams{p})
+	if err != nil {
+		return nil, false, err
+	}
+	return ins[0], created[0], nil
 }
 
 // StartMany starts several instances and commits them in one store
@@ -47,14 +66,20 @@ func (e *Engine) Start(ctx context.Context, p *StartParams) (*store.Instance, er
 // instances per second. A start that cannot be prepared (a form error, an
 // unknown process) refuses the whole batch and nothing is written.
 func (e *Engine) StartMany(ctx context.Context, ps []*StartParams) ([]*store.Instance, error) {
+	ins, _, err := e.startMany(ctx, ps)
+	return ins, err
+}
+
+func (e *Engine) startMany(ctx context.Context, ps []*StartParams) ([]*store.Instance, []bool, error) {
 	runs := make([]*run, len(ps))
+	created := make([]bool, len(ps))
 	latest := map[[2]string]*Definition{} // one deployment lookup per process and call
 	for i, p := range ps {
 		r, err := e.prepareStart(ctx, p, latest)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		runs[i] = r
+		runs[i], created[i] = r, true
 	}
 	err := e.commit(ctx, runs...)
 	if err != nil && errors.Is(err, store.ErrConflict) {
@@ -63,23 +88,23 @@ func (e *Engine) StartMany(ctx context.Context, ps []*StartParams) ([]*store.Ins
 		for i, r := range runs {
 			if err := e.commit(ctx, r); err != nil {
 				if !errors.Is(err, store.ErrConflict) || ps[i].ID == "" {
-					return nil, err
+					return nil, nil, err
 				}
 				in, gerr := e.st.GetInstance(ctx, &store.GetInstanceParams{Body: r.in.Body, ID: r.in.ID})
 				if gerr != nil {
-					return nil, err
+					return nil, nil, err
 				}
-				runs[i] = &run{in: in}
+				runs[i], created[i] = &run{in: in}, false
 			}
 		}
 	} else if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]*store.Instance, len(runs))
 	for i, r := range runs {
 		out[i] = r.in
 	}
-	return out, nil
+	return out, created, nil
 }
 
 func (e *Engine) prepareStart(ctx context.Context, p *StartParams, latest map[[2]string]*Definition) (*run, error) {
@@ -119,10 +144,55 @@ func (e *Engine) prepareStart(ctx context.Context, p *StartParams, latest map[[2
 		return nil, err
 	}
 	r.in.BusinessKey = p.BusinessKey
+	if p.Register != "" {
+		r.in.BusinessKey = store.NumberPlaceholder
+	}
 	if err := r.begin(start.ID); err != nil {
 		return nil, err
 	}
+	if p.Register != "" {
+		year := r.now.In(e.cal.Location).Year()
+		if r.mentionsNumber() {
+			// The first step already hands the business key on (a call
+			// activity, a correlation key): take the number first, and
+			// a failed start leaves a gap.
+			number, err := e.ApplicationNumber(ctx, p.Body, p.Register)
+			if err != nil {
+				return nil, err
+			}
+			q := *p
+			q.Register, q.BusinessKey = "", number
+			return e.prepareStart(ctx, &q, latest)
+		}
+		r.step.Number = &store.Number{Name: p.Register, Year: year, Event: r.step.Events[0]}
+	}
 	return r, nil
+}
+
+// mentionsNumber reports whether the first step of a numbered start uses
+// its business key, still store.NumberPlaceholder, anywhere but in its
+// started event (the first event of the step).
+func (r *run) mentionsNumber() bool {
+	if len(r.extra) > 0 || len(r.step.Events) == 0 || r.step.Events[0].Type != EventStarted {
+		return true
+	}
+	has := func(b []byte) bool { return bytes.Contains(b, []byte(store.NumberPlaceholder)) }
+	for _, ev := range r.step.Events[1:] {
+		if has(ev.Data) {
+			return true
+		}
+	}
+	for _, s := range r.step.Subscriptions {
+		if strings.Contains(s.CorrelationKey, store.NumberPlaceholder) {
+			return true
+		}
+	}
+	for _, j := range r.step.Jobs {
+		if has(j.Payload) {
+			return true
+		}
+	}
+	return has(r.in.State)
 }
 
 func orEmpty(b json.RawMessage) json.RawMessage {
@@ -682,7 +752,7 @@ func (e *Engine) ApplicationNumber(ctx context.Context, body, register string) (
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%d/%06d", year, n), nil
+	return store.FormatNumber(year, n), nil
 }
 
 // TimerStartPrefix begins the id of the instances that keep the timer
