@@ -272,7 +272,7 @@ func (s *Server) apiStart(w http.ResponseWriter, r *http.Request) {
 	if len(req.Variables) == 0 {
 		req.Variables = json.RawMessage(`{}`)
 	}
-	c, created, err := s.start(r.Context(), u, proc, req.IdempotencyKey, req.Variables, "")
+	c, created, err := s.start(r.Context(), u, proc, req.IdempotencyKey, req.Variables)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return

@@ -130,15 +130,9 @@ func (f *filer) FileOnce(ctx context.Context, app *submit.Application) (*submit.
 	if u == nil {
 		return nil, false, errors.New("filing without a user")
 	}
-	if c, err := s.cfg.DB.CaseByKey(ctx, app.Body, app.IdempotencyKey); err == nil {
-		return &submit.Application{Body: c.Body, Form: app.Form, IdempotencyKey: c.IdemKey, Number: c.Number, SubmittedAt: c.CreatedAt, Data: app.Data}, false, nil
-	} else if !errors.Is(err, webdb.ErrNotFound) {
-		return nil, false, err
-	}
-	// The form flow validated the data with the start form before filing:
-	// the same validator need not run again before the number is taken
-	// (the engine still validates at the start).
-	c, created, err := s.start(ctx, u, f.proc, app.IdempotencyKey, app.Data, f.proc.StartForm)
+	// A key filed before is found by the start itself (the instance id
+	// is derived from it), which then takes no number: no lookup first.
+	c, created, err := s.start(ctx, u, f.proc, app.IdempotencyKey, app.Data)
 	if err != nil {
 		return nil, false, err
 	}
@@ -178,32 +172,33 @@ func (f *filer) Lookup(ctx context.Context, body, key string) (*submit.Applicati
 	return &submit.Application{Body: c.Body, IdempotencyKey: c.IdemKey, Number: c.Number, SubmittedAt: c.CreatedAt, Data: data}, nil
 }
 
-// start files a new case of proc for u: idempotent by key. validated
-// names the form data was already validated with ("" for none).
-func (s *Server) start(ctx context.Context, u *auth.User, proc *Procedure, key string, data json.RawMessage, validated string) (*webdb.Case, bool, error) {
-	// Validate before taking a number: a refused application must not
-	// leave a gap in the register.
-	if n := proc.Definition.Node(startEventOf(proc)); n != nil && n.Validator != nil && (validated == "" || validated != n.Form) {
-		if fe := n.Validator.Validate(data); len(fe) > 0 {
-			return nil, false, &runtime.ValidationError{Element: n.ID, Form: n.Form, Fields: fe}
-		}
-	}
-	number, err := s.cfg.Engine.ApplicationNumber(ctx, u.Body, proc.Key)
-	if err != nil {
-		return nil, false, err
-	}
+// start files a new case of proc for u: idempotent by key. The number
+// comes from the process's register in the transaction that creates the
+// instance (runtime.StartParams.Register): data the start form refuses,
+// or a key filed before, takes none, so the register keeps no gaps.
+func (s *Server) start(ctx context.Context, u *auth.User, proc *Procedure, key string, data json.RawMessage) (*webdb.Case, bool, error) {
 	id := proc.Key + "-" + key
-	in, err := s.cfg.Engine.Start(ctx, &runtime.StartParams{Body: u.Body, ProcessKey: proc.Key, Vars: data, BusinessKey: number, Actor: u.ID, ID: id})
+	in, started, err := s.cfg.Engine.StartOnce(ctx, &runtime.StartParams{Body: u.Body, ProcessKey: proc.Key, Vars: data, Register: proc.Key, Actor: u.ID, ID: id})
 	if err != nil {
 		return nil, false, err
 	}
-	if in.BusinessKey != "" {
-		number = in.BusinessKey // a concurrent double submission got there first
+	number := in.BusinessKey
+	attach := started
+	if !started {
+		// Filed before, or started by a filing that stopped before its
+		// case row (a crash): only the latter still needs its documents.
+		_, err := s.cfg.DB.CaseByKey(ctx, u.Body, key)
+		if err != nil && !errors.Is(err, webdb.ErrNotFound) {
+			return nil, false, err
+		}
+		attach = err != nil
 	}
-	var parsed any
-	_ = json.Unmarshal(data, &parsed)
-	if err := s.attach(ctx, u, in.ID, parsed); err != nil {
-		return nil, false, err
+	if attach {
+		var parsed any
+		_ = json.Unmarshal(data, &parsed)
+		if err := s.attach(ctx, u, in.ID, parsed); err != nil {
+			return nil, false, err
+		}
 	}
 	// The case row and its audit entry go in one group commit of the web
 	// database: no commit of their own per filing, and never one without
@@ -266,16 +261,6 @@ func (s *Server) complete(ctx context.Context, u *auth.User, proc *Procedure, t 
 		}
 	}
 	return cl, nil
-}
-
-// startEventOf is the id of the none start event of a procedure.
-func startEventOf(proc *Procedure) string {
-	for _, n := range proc.Definition.Nodes() {
-		if n.Kind == runtime.StartEvent && n.Timer == nil && n.Message == nil && n.In == "" {
-			return n.ID
-		}
-	}
-	return ""
 }
 
 // openTasks lists the open tasks of an instance.

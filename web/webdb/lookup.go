@@ -35,12 +35,11 @@ const lookupTimeout = 30 * time.Second
 
 var errClosed = errors.New("webdb: closed")
 
-// caseByKeyBatched is CaseByKey on PostgreSQL. Every filing asks whether
-// its idempotency key was filed already, and on PostgreSQL each such
-// question was a statement and a transaction of its own: half of the
-// transactions of a submission once numbers, starts and audit entries
-// were group-committed. One loop now takes every waiting question and
-// asks them together, in one query (sqlCasesByKey).
+// caseByKeyBatched is CaseByKey on PostgreSQL. Receipts, resubmissions
+// and FileCase of a key filed before ask it, and on PostgreSQL each such
+// question would be a statement and a transaction of its own. One loop
+// takes every waiting question and asks them together, in one query
+// (sqlCasesByKey).
 func (d *DB) caseByKeyBatched(ctx context.Context, body, key string) (*Case, error) {
 	d.lookupOnce.Do(d.startLookups)
 	r := &keyLookup{body: body, key: key, done: make(chan keyFound, 1)}
