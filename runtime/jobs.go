@@ -119,7 +119,7 @@ func (e *Engine) runLoop(ctx context.Context) error {
 			}
 			storeAt = time.Now().Add(wait)
 		}
-		if err := e.runPushed(ctx); err != nil {
+		if err := e.runPushed(ctx, storeAt); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}

@@ -42,8 +42,8 @@ func newPusher(capacity int) *pusher {
 }
 
 // lease marks the service jobs of runs that are due now as leased to
-// this engine, as far as the queue has room, and returns them by run.
-// Jobs leased by an earlier attempt of the same commit keep their lease.
+// this engine, as far as the queue has room, and returns them by run. A
+// job that comes leased already is left as it is.
 func (e *Engine) lease(runs []*run) [][]*store.Job {
 	p := e.push
 	var out [][]*store.Job
@@ -146,9 +146,12 @@ func (p *pusher) take(n int) ([]*store.Job, []*store.Instance) {
 	return jobs, ins
 }
 
-// runPushed runs the queued jobs in batches until none is left.
-func (e *Engine) runPushed(ctx context.Context) error {
-	for ctx.Err() == nil {
+// runPushed runs the queued jobs in batches until none is left, or, once
+// it has run a batch, until is past: under a steady stream of jobs the
+// loop must still turn to the store (timers, retries, other nodes' jobs).
+// Jobs left in the queue keep it signalled.
+func (e *Engine) runPushed(ctx context.Context, until time.Time) error {
+	for first := true; ctx.Err() == nil && (first || time.Now().Before(until)); first = false {
 		jobs, ins := e.push.take(e.opts.BatchSize)
 		if len(jobs) == 0 {
 			return nil
