@@ -1,10 +1,13 @@
 package storepg
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -485,11 +488,16 @@ func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 		}
 	}
 	if len(numbers) > 0 {
+		// In one order on every node: concurrent commits lock the
+		// counter rows without deadlock.
+		keys := slices.SortedFunc(maps.Keys(count), func(a, b numberKey) int {
+			return cmp.Or(cmp.Compare(a.body, b.body), cmp.Compare(a.name, b.name), cmp.Compare(a.year, b.year))
+		})
 		var nb, nn []string
 		var ny []int32
 		var nc []int64
-		for k, c := range count {
-			nb, nn, ny, nc = append(nb, k.body), append(nn, k.name), append(ny, int32(k.year)), append(nc, c)
+		for _, k := range keys {
+			nb, nn, ny, nc = append(nb, k.body), append(nn, k.name), append(ny, int32(k.year)), append(nc, count[k])
 		}
 		b.Queue(sqlTakeNumbers, nb, nn, ny, nc)
 	}

@@ -1,8 +1,10 @@
 package storepg
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/procedo/procedo/runtime/store"
@@ -121,6 +123,11 @@ func (s *Store) numberBatch(batch []*numberReq) {
 	if len(live) == 0 {
 		return
 	}
+	// In one order on every node, as commits taking numbers do: counter
+	// rows are locked without deadlock.
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.body, b.body), cmp.Compare(a.name, b.name), cmp.Compare(a.year, b.year))
+	})
 	bodies, names := make([]string, len(keys)), make([]string, len(keys))
 	years, counts := make([]int32, len(keys)), make([]int64, len(keys))
 	for i, k := range keys {
