@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -309,8 +311,11 @@ func (d *DB) appendBatchOnce(ctx context.Context, batch []*appendReq) (bool, err
 	}
 	var hBody, hHash, hOldHash []string
 	var hSeq, hOldSeq []int64
-	for body, h := range heads {
-		old := d.heads[body]
+	// Heads in one order, as the transaction locks them: two nodes' batches
+	// do not deadlock (a deadlock would only send the batch to the
+	// transaction, after deadlock_timeout).
+	for _, body := range slices.Sorted(maps.Keys(heads)) {
+		h, old := heads[body], d.heads[body]
 		hBody, hSeq, hHash, hOldSeq, hOldHash = append(hBody, body), append(hSeq, h.seq), append(hHash, h.hash), append(hOldSeq, old.seq), append(hOldHash, old.hash)
 	}
 	var ok bool
