@@ -311,9 +311,9 @@ func (d *DB) appendBatchOnce(ctx context.Context, batch []*appendReq) (bool, err
 	}
 	var hBody, hHash, hOldHash []string
 	var hSeq, hOldSeq []int64
-	// Heads in one order, as the transaction locks them: two nodes' batches
-	// do not deadlock (a deadlock would only send the batch to the
-	// transaction, after deadlock_timeout).
+	// Heads listed in body order, the order the transaction locks them
+	// in; should two nodes' statements still deadlock, the one PostgreSQL
+	// cancels goes to the transaction (40P01 below).
 	for _, body := range slices.Sorted(maps.Keys(heads)) {
 		h, old := heads[body], d.heads[body]
 		hBody, hSeq, hHash, hOldSeq, hOldHash = append(hBody, body), append(hSeq, h.seq), append(hHash, h.hash), append(hOldSeq, old.seq), append(hOldHash, old.hash)
