@@ -33,7 +33,9 @@
 // least once, with an idempotency key that is the same for every attempt,
 // retried with exponential backoff, then an incident (Incidents,
 // RetryIncident). Timers are jobs with a due time on the injectable Clock.
-// A runner acquires jobs in batches and commits their steps together.
+// A runner acquires jobs in batches and commits their steps together; the
+// service jobs an engine's own commits create while RunJobs runs are
+// committed leased to it and handed to its runner in memory (push.go).
 //
 // Messages correlate by name and key (Correlate); a message no one waits
 // for is buffered for its TTL and delivered to the first instance that

@@ -39,7 +39,8 @@
 // call activities) are jobs, run after the step that created them is
 // committed, at least once. A runner acquires due jobs with a lease (owner
 // and expiry): a job whose lease expired — its node died — is acquired
-// again by another runner with the same ID and IdempotencyKey. Finishing a
+// again by another runner with the same ID and IdempotencyKey. A job may
+// also be committed already leased, by the engine that will run it. Finishing a
 // job is part of the step its handler produces (Step.DoneJobs), so the
 // effect on the instance and the removal of the job are atomic. A failed
 // attempt is recorded with [Store.FailJob]: with a retry time the job
