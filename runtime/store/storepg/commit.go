@@ -1,13 +1,10 @@
 package storepg
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -222,15 +219,6 @@ const (
 	sqlInsertEvents = `INSERT INTO events (body, instance_id, seq, type, element_id, actor, time, data)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::jsonb[])`
 
-	// sqlTakeNumbers moves each register's counter past the numbers the
-	// steps of a batch take (store.Step.Number) and returns where it
-	// stopped. It runs first in the batch's transaction: a conflict of
-	// the batch rolls it back with the rest.
-	sqlTakeNumbers = `INSERT INTO counters (body, name, year, value)
-		SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[])
-		ON CONFLICT (body, name, year) DO UPDATE SET value = counters.value + excluded.value
-		RETURNING body, name, year, value`
-
 	// sqlInsertNumberedEvents writes the events that name their step's
 	// number (store.Number.Event): the placeholder replaced by it.
 	sqlInsertNumberedEvents = `INSERT INTO events (body, instance_id, seq, type, element_id, actor, time, data)
@@ -310,11 +298,6 @@ type numbered struct {
 	step *store.Step
 	key  numberKey
 	back int64
-}
-
-type numberKey struct {
-	body, name string
-	year       int
 }
 
 // commitSteps writes steps in one implicit transaction.
@@ -488,18 +471,7 @@ func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 		}
 	}
 	if len(numbers) > 0 {
-		// In one order on every node: concurrent commits lock the
-		// counter rows without deadlock.
-		keys := slices.SortedFunc(maps.Keys(count), func(a, b numberKey) int {
-			return cmp.Or(cmp.Compare(a.body, b.body), cmp.Compare(a.name, b.name), cmp.Compare(a.year, b.year))
-		})
-		var nb, nn []string
-		var ny []int32
-		var nc []int64
-		for _, k := range keys {
-			nb, nn, ny, nc = append(nb, k.body), append(nn, k.name), append(ny, int32(k.year)), append(nc, count[k])
-		}
-		b.Queue(sqlTakeNumbers, nb, nn, ny, nc)
+		b.Queue(sqlTakeNumbers, takeNumbersArgs(count)...)
 	}
 	if len(ci.id) > 0 {
 		b.Queue(sqlCreateInstances, ci.body, ci.id, ci.processKey, ci.defHash, ci.businessKey, ci.parentID, ci.status, ci.version, ci.state,
@@ -543,25 +515,12 @@ func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 	// SendBatch runs the queued statements in one implicit transaction:
 	// the first error aborts it, and nothing of the batch is kept.
 	br := s.pool.SendBatch(ctx, &b)
-	last := map[numberKey]int64{}
+	var last map[numberKey]int64
 	var err error
 	if len(numbers) > 0 {
 		var rows pgx.Rows
 		if rows, err = br.Query(); err == nil {
-			for rows.Next() {
-				var k numberKey
-				var year int32
-				var v int64
-				if err = rows.Scan(&k.body, &k.name, &year, &v); err != nil {
-					break
-				}
-				k.year = int(year)
-				last[k] = v
-			}
-			rows.Close()
-			if err == nil {
-				err = rows.Err()
-			}
+			last, err = scanCounters(rows)
 		}
 	}
 	if cerr := br.Close(); err == nil {

@@ -4,8 +4,11 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/procedo/procedo/runtime/store"
 )
@@ -99,13 +102,8 @@ func (s *Store) numberLoop() {
 
 // numberBatch takes the numbers of a batch of calls in one statement.
 func (s *Store) numberBatch(batch []*numberReq) {
-	type key struct {
-		body, name string
-		year       int
-	}
 	var (
-		keys  []key
-		count = map[key]int64{}
+		count = map[numberKey]int64{}
 		live  = batch[:0]
 	)
 	for _, r := range batch {
@@ -113,52 +111,22 @@ func (s *Store) numberBatch(batch []*numberReq) {
 			r.done <- numberRes{err: err}
 			continue
 		}
-		k := key{r.p.Body, r.p.Name, r.p.Year}
-		if count[k] == 0 {
-			keys = append(keys, k)
-		}
-		count[k]++
+		count[numberKey{r.p.Body, r.p.Name, r.p.Year}]++
 		live = append(live, r)
 	}
 	if len(live) == 0 {
 		return
 	}
-	// In one order on every node, as commits taking numbers do: counter
-	// rows are locked without deadlock.
-	slices.SortFunc(keys, func(a, b key) int {
-		return cmp.Or(cmp.Compare(a.body, b.body), cmp.Compare(a.name, b.name), cmp.Compare(a.year, b.year))
-	})
-	bodies, names := make([]string, len(keys)), make([]string, len(keys))
-	years, counts := make([]int32, len(keys)), make([]int64, len(keys))
-	for i, k := range keys {
-		bodies[i], names[i], years[i], counts[i] = k.body, k.name, int32(k.year), count[k]
-	}
 	// Not cancelled with any one caller: the others wait for it.
 	ctx, cancel := context.WithTimeout(context.Background(), numberTimeout)
 	defer cancel()
-	rows, err := s.pool.Query(ctx, `INSERT INTO counters (body, name, year, value)
-		SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[])
-		ON CONFLICT (body, name, year) DO UPDATE SET value = counters.value + excluded.value
-		RETURNING body, name, year, value`, bodies, names, years, counts)
-	last := map[key]int64{}
+	rows, err := s.pool.Query(ctx, sqlTakeNumbers, takeNumbersArgs(count)...)
+	var last map[numberKey]int64
 	if err == nil {
-		for rows.Next() {
-			var k key
-			var year int32
-			var v int64
-			if err = rows.Scan(&k.body, &k.name, &year, &v); err != nil {
-				break
-			}
-			k.year = int(year)
-			last[k] = v
-		}
-		rows.Close()
-		if err == nil {
-			err = rows.Err()
-		}
+		last, err = scanCounters(rows)
 	}
-	if err == nil && len(last) != len(keys) {
-		err = fmt.Errorf("%d of %d counters returned", len(last), len(keys))
+	if err == nil && len(last) != len(count) {
+		err = fmt.Errorf("%d of %d counters returned", len(last), len(count))
 	}
 	if err != nil {
 		for _, r := range live {
@@ -168,13 +136,63 @@ func (s *Store) numberBatch(batch []*numberReq) {
 	}
 	// The counter now ends at last[k]: the calls get last-count+1 … last,
 	// in the order they came.
-	next := map[key]int64{}
-	for _, k := range keys {
-		next[k] = last[k] - count[k] + 1
+	next := map[numberKey]int64{}
+	for k, c := range count {
+		next[k] = last[k] - c + 1
 	}
 	for _, r := range live {
-		k := key{r.p.Body, r.p.Name, r.p.Year}
+		k := numberKey{r.p.Body, r.p.Name, r.p.Year}
 		r.done <- numberRes{n: next[k]}
 		next[k]++
 	}
+}
+
+// numberKey names a register: a counter per body, name and year.
+type numberKey struct {
+	body, name string
+	year       int
+}
+
+// sqlTakeNumbers moves each register's counter past the numbers taken
+// from it and returns where it stopped (RETURNING body, name, year,
+// value): the number loop's statement, and the first of a commit whose
+// steps take numbers (store.Step.Number), where a conflict of the batch
+// rolls it back with the rest.
+const sqlTakeNumbers = `INSERT INTO counters (body, name, year, value)
+	SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[])
+	ON CONFLICT (body, name, year) DO UPDATE SET value = counters.value + excluded.value
+	RETURNING body, name, year, value`
+
+// takeNumbersArgs are the arguments of sqlTakeNumbers for count numbers
+// of each register, the registers in one order (body, name, year) on
+// every node, so that concurrent statements lock the counter rows
+// without deadlock.
+func takeNumbersArgs(count map[numberKey]int64) []any {
+	keys := slices.SortedFunc(maps.Keys(count), func(a, b numberKey) int {
+		return cmp.Or(cmp.Compare(a.body, b.body), cmp.Compare(a.name, b.name), cmp.Compare(a.year, b.year))
+	})
+	bodies, names := make([]string, len(keys)), make([]string, len(keys))
+	years, counts := make([]int32, len(keys)), make([]int64, len(keys))
+	for i, k := range keys {
+		bodies[i], names[i], years[i], counts[i] = k.body, k.name, int32(k.year), count[k]
+	}
+	return []any{bodies, names, years, counts}
+}
+
+// scanCounters reads the rows sqlTakeNumbers returns: the value each
+// register stopped at.
+func scanCounters(rows pgx.Rows) (map[numberKey]int64, error) {
+	defer rows.Close()
+	last := map[numberKey]int64{}
+	for rows.Next() {
+		var k numberKey
+		var year int32
+		var v int64
+		if err := rows.Scan(&k.body, &k.name, &year, &v); err != nil {
+			return nil, err
+		}
+		k.year = int(year)
+		last[k] = v
+	}
+	return last, rows.Err()
 }

@@ -33,7 +33,7 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) error {
 		var conflicts []string
 		numbers = make([]string, len(p.Steps))
 		for i, st := range p.Steps {
-			ok, number, err := s.writeStep(tx, st)
+			ok, err := s.writeStep(tx, st, &numbers[i])
 			if err != nil {
 				return err
 			}
@@ -41,7 +41,6 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) error {
 				conflicts = append(conflicts, st.Instance.ID)
 				continue
 			}
-			numbers[i] = number
 			for _, j := range st.Jobs {
 				r.notify = r.notify || store.WakesRunners(j)
 			}
@@ -67,14 +66,9 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) error {
 }
 
 // writeStep writes one step; false means a conflict (the caller rolls the
-// savepoint back, so a partly written step is never kept). number is the
-// number the step took (store.Step.Number), formatted, or "".
-func (s *Store) writeStep(tx *sql.Conn, st *store.Step) (ok bool, number string, err error) {
-	ok, err = s.writeStepNumber(tx, st, &number)
-	return ok, number, err
-}
-
-func (s *Store) writeStepNumber(tx *sql.Conn, st *store.Step, number *string) (bool, error) {
+// savepoint back, so a partly written step is never kept). *number gets
+// the number the step took (store.Step.Number), formatted.
+func (s *Store) writeStep(tx *sql.Conn, st *store.Step, number *string) (bool, error) {
 	in := st.Instance
 	var res sql.Result
 	var err error
