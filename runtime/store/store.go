@@ -314,6 +314,17 @@ func FormatNumber(year int, n int64) string {
 	return strconv.Itoa(year) + "/" + s
 }
 
+// Numbered writes number, the one a committed step took, where
+// Step.Number promises it: into Instance.BusinessKey and in place of
+// NumberPlaceholder into the Data of Number.Event. Stores call it once
+// the step is committed.
+func (s *Step) Numbered(number string) {
+	s.Instance.BusinessKey = number
+	if e := s.Number.Event; e != nil {
+		e.Data = ReplaceNumber(e.Data, number)
+	}
+}
+
 // ReplaceNumber returns data with NumberPlaceholder replaced by number,
 // a new slice (data is not changed).
 func ReplaceNumber(data []byte, number string) []byte {

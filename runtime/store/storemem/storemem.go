@@ -286,11 +286,7 @@ func (s *Store) commit(p *store.CommitParams, owned bool) error {
 			// Committed now: the step gets its number.
 			ck := counterKey{k.body, n.Name, n.Year}
 			s.counters[ck]++
-			number := store.FormatNumber(n.Year, s.counters[ck])
-			st.Instance.BusinessKey = number
-			if n.Event != nil {
-				n.Event.Data = store.ReplaceNumber(n.Event.Data, number)
-			}
+			st.Numbered(store.FormatNumber(n.Year, s.counters[ck]))
 		}
 		rec.in = *st.Instance
 		if !owned {

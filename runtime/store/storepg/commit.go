@@ -531,11 +531,7 @@ func (s *Store) commitSteps(ctx context.Context, steps []*store.Step) error {
 	}
 	// Committed: the steps get their numbers.
 	for _, n := range numbers {
-		number := store.FormatNumber(n.key.year, last[n.key]-n.back)
-		n.step.Instance.BusinessKey = number
-		if e := n.step.Number.Event; e != nil {
-			e.Data = store.ReplaceNumber(e.Data, number)
-		}
+		n.step.Numbered(store.FormatNumber(n.key.year, last[n.key]-n.back))
 	}
 	if newJobs {
 		s.signal()

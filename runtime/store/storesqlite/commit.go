@@ -55,11 +55,8 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) error {
 		return err
 	}
 	for i, st := range p.Steps {
-		if n := st.Number; n != nil {
-			st.Instance.BusinessKey = numbers[i]
-			if n.Event != nil {
-				n.Event.Data = store.ReplaceNumber(n.Event.Data, numbers[i])
-			}
+		if st.Number != nil {
+			st.Numbered(numbers[i])
 		}
 	}
 	return nil
@@ -76,8 +73,7 @@ func (s *Store) writeStep(tx *sql.Conn, st *store.Step, number *string) (bool, e
 	if n := st.Number; n != nil {
 		// Taken in the savepoint: rolled back with a step in conflict.
 		var v int64
-		if err := s.queryRow(tx, `INSERT INTO counters (body, name, year, value) VALUES (?, ?, ?, 1)
-			ON CONFLICT (body, name, year) DO UPDATE SET value = value + 1 RETURNING value`, in.Body, n.Name, n.Year).Scan(&v); err != nil {
+		if err := s.queryRow(tx, sqlNextNumber, in.Body, n.Name, n.Year).Scan(&v); err != nil {
 			return false, fmt.Errorf("storesqlite: number %s/%d: %w", n.Name, n.Year, err)
 		}
 		*number = store.FormatNumber(n.Year, v)

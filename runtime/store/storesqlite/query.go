@@ -612,6 +612,12 @@ func (s *Store) ListDocuments(ctx context.Context, p *store.ListDocumentsParams)
 	return collect(rows, func(r scanner) (*store.Document, error) { return scanDocument(r) })
 }
 
+// sqlNextNumber moves a register's counter (body, name, year) on by one
+// and returns its new value: NextNumber's statement, and a numbered
+// step's (store.Step.Number) in its commit.
+const sqlNextNumber = `INSERT INTO counters (body, name, year, value) VALUES (?, ?, ?, 1)
+	ON CONFLICT (body, name, year) DO UPDATE SET value = value + 1 RETURNING value`
+
 // NextNumber implements store.Store.
 func (s *Store) NextNumber(ctx context.Context, p *store.NextNumberParams) (int64, error) {
 	if err := store.CheckBody("NextNumber", p.Body); err != nil {
@@ -619,8 +625,7 @@ func (s *Store) NextNumber(ctx context.Context, p *store.NextNumberParams) (int6
 	}
 	var n int64
 	err := s.write(ctx, func(tx *sql.Conn, _ *writeReq) error {
-		return s.queryRow(tx, `INSERT INTO counters (body, name, year, value) VALUES (?, ?, ?, 1)
-			ON CONFLICT (body, name, year) DO UPDATE SET value = value + 1 RETURNING value`, p.Body, p.Name, p.Year).Scan(&n)
+		return s.queryRow(tx, sqlNextNumber, p.Body, p.Name, p.Year).Scan(&n)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("storesqlite: next number %s/%d: %w", p.Name, p.Year, err)
